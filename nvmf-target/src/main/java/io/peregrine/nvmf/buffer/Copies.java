@@ -49,4 +49,22 @@ public final class Copies {
                     src, srcOffset, MemorySegment.ofBuffer(dst.internalNioBuffer(dstIndex, length)), 0, length);
         }
     }
+
+    /** Copies {@code length} bytes between two buffers (direct ones through their addresses). */
+    public static void copy(ByteBuf src, int srcIndex, ByteBuf dst, int dstIndex, int length) {
+        if (length == 0) return;
+        if (src.hasMemoryAddress() && dst.hasMemoryAddress()) {
+            if (srcIndex < 0 || length < 0 || srcIndex > src.capacity() - length) {
+                throw new IndexOutOfBoundsException("source " + srcIndex + "+" + length + " outside " + src.capacity());
+            }
+            if (dstIndex < 0 || dstIndex > dst.capacity() - length) {
+                throw new IndexOutOfBoundsException("destination " + dstIndex + "+" + length + " outside " + dst.capacity());
+            }
+            MemorySegment.copy(NATIVE, src.memoryAddress() + srcIndex, NATIVE, dst.memoryAddress() + dstIndex, length);
+        } else if (dst instanceof IoBuffer io) {
+            copy(src, srcIndex, io.segment(), dstIndex, length);
+        } else {
+            src.getBytes(srcIndex, dst, dstIndex, length);
+        }
+    }
 }

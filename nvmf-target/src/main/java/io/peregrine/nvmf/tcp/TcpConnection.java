@@ -288,7 +288,8 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements PduSin
         queue.release(request);
         ctx.write(header, ctx.voidPromise());
         ctx.write(data, ctx.voidPromise());
-        write(trailer != null ? trailer : Unpooled.EMPTY_BUFFER);
+        if (trailer != null) ctx.write(trailer, ctx.voidPromise());
+        written();
     }
 
     @Override
@@ -312,6 +313,11 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements PduSin
 
     private void write(ByteBuf out) {
         ctx.write(out, ctx.voidPromise());
+        written();
+    }
+
+    /** Something was written: flush it at the end of this read, or soon when not reading. */
+    private void written() {
         if (reading) {
             unflushed = true;
         } else if (!flushScheduled) {

@@ -64,20 +64,29 @@ public enum TransportFlavor {
         };
     }
 
-    public IoHandlerFactory handlerFactory() {
+    /**
+     * The I/O handler factory; epoll and NIO loops poll per {@code spin} (io_uring loops always
+     * block in the kernel: their completion ring has no Netty select strategy).
+     */
+    public IoHandlerFactory handlerFactory(SpinPolicy spin) {
         return switch (this) {
-            case EPOLL -> EpollIoHandler.newFactory();
+            case EPOLL -> EpollIoHandler.newFactory(0, spin);
             case IO_URING -> IoUringIoHandler.newFactory();
-            case NIO -> NioIoHandler.newFactory();
+            case NIO -> NioIoHandler.newFactory(java.nio.channels.spi.SelectorProvider.provider(), spin);
         };
     }
 
-    /** A group of {@code threads} event loops named {@code name-N}. */
+    /** A group of {@code threads} event loops named {@code name-N} that never spin. */
     public MultiThreadIoEventLoopGroup newGroup(int threads, String name) {
+        return newGroup(threads, name, SpinPolicy.micros(0));
+    }
+
+    /** A group of {@code threads} event loops named {@code name-N}, polling per {@code spin}. */
+    public MultiThreadIoEventLoopGroup newGroup(int threads, String name, SpinPolicy spin) {
         if (!available()) {
             throw new IllegalStateException(this + " is not available here: " + unavailabilityCause());
         }
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), handlerFactory());
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), handlerFactory(spin));
     }
 
     public Class<? extends ServerChannel> serverChannel() {

@@ -58,7 +58,8 @@ public final class Copies {
                 throw new IndexOutOfBoundsException("source " + srcIndex + "+" + length + " outside " + src.capacity());
             }
             if (dstIndex < 0 || dstIndex > dst.capacity() - length) {
-                throw new IndexOutOfBoundsException("destination " + dstIndex + "+" + length + " outside " + dst.capacity());
+                throw new IndexOutOfBoundsException(
+                        "destination " + dstIndex + "+" + length + " outside " + dst.capacity());
             }
             MemorySegment.copy(NATIVE, src.memoryAddress() + srcIndex, NATIVE, dst.memoryAddress() + dstIndex, length);
         } else if (dst instanceof IoBuffer io) {

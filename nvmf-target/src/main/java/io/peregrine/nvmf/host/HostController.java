@@ -7,17 +7,17 @@ import io.peregrine.nvme.spec.AdminOpcode;
 import io.peregrine.nvme.spec.Cns;
 import io.peregrine.nvme.spec.Commands;
 import io.peregrine.nvme.spec.ControllerRegisters;
+import io.peregrine.nvme.spec.FabricsCommandType;
 import io.peregrine.nvme.spec.FeatureId;
 import io.peregrine.nvme.spec.IdentifyController;
 import io.peregrine.nvme.spec.IdentifyNamespace;
 import io.peregrine.nvme.spec.NamespaceIdDescriptor;
 import io.peregrine.nvme.spec.Sqe;
 import io.peregrine.nvme.spec.Status;
+import io.peregrine.nvme.spec.StatusCode;
 import io.peregrine.nvmf.fabrics.spec.ConnectData;
 import io.peregrine.nvmf.fabrics.spec.ConnectResponse;
 import io.peregrine.nvmf.fabrics.spec.FabricsCommand;
-import io.peregrine.nvme.spec.FabricsCommandType;
-import io.peregrine.nvme.spec.StatusCode;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,13 +53,15 @@ public final class HostController implements AutoCloseable {
     }
 
     static HostController connect(NvmeTcpHost host, HostOptions options) {
-        Iterator<io.netty.util.concurrent.EventExecutor> loops = host.eventLoopGroup().iterator();
+        Iterator<io.netty.util.concurrent.EventExecutor> loops =
+                host.eventLoopGroup().iterator();
         EventLoop adminLoop = (EventLoop) loops.next();
         HostQueue adminQueue = host.openQueue(0, options, ADMIN_QUEUE_ENTRIES, adminLoop);
         HostController controller = new HostController(options, adminQueue);
         try {
-            controller.cntlid = controller.connectQueue(adminQueue, ConnectData.CNTLID_DYNAMIC, ADMIN_QUEUE_ENTRIES,
-                    (int) options.keepAlive().toMillis());
+            controller.cntlid = controller.connectQueue(
+                    adminQueue, ConnectData.CNTLID_DYNAMIC, ADMIN_QUEUE_ENTRIES, (int)
+                            options.keepAlive().toMillis());
             controller.enable();
             controller.identify = MemorySegment.ofArray(controller.identify(Cns.CONTROLLER, 0));
             int ioccsz = IdentifyController.IOCCSZ.get(controller.identify);
@@ -67,17 +69,27 @@ public final class HostController implements AutoCloseable {
             int entries = maxcmd > 0 ? Math.min(options.queueSize(), maxcmd) : options.queueSize();
             int granted = options.ioQueues();
             if (granted > 0) {
-                HostCompletion queues = controller.admin(sqe -> {
-                            Sqe.opcode(sqe, 0, AdminOpcode.SET_FEATURES.value());
-                            Sqe.cdw10(sqe, 0, Commands.setFeaturesCdw10(FeatureId.NUMBER_OF_QUEUES, false));
-                            Sqe.cdw11(sqe, 0, Commands.numberOfQueues(options.ioQueues(), options.ioQueues()));
-                        }, null, 0)
+                HostCompletion queues = controller
+                        .admin(
+                                sqe -> {
+                                    Sqe.opcode(sqe, 0, AdminOpcode.SET_FEATURES.value());
+                                    Sqe.cdw10(sqe, 0, Commands.setFeaturesCdw10(FeatureId.NUMBER_OF_QUEUES, false));
+                                    Sqe.cdw11(sqe, 0, Commands.numberOfQueues(options.ioQueues(), options.ioQueues()));
+                                },
+                                null,
+                                0)
                         .orThrow("Set Features (Number of Queues)");
-                granted = Math.min(granted, Math.min(
-                        Commands.numberOfSubmissionQueues(queues.dw0()), Commands.numberOfCompletionQueues(queues.dw0())));
+                granted = Math.min(
+                        granted,
+                        Math.min(
+                                Commands.numberOfSubmissionQueues(queues.dw0()),
+                                Commands.numberOfCompletionQueues(queues.dw0())));
             }
             for (int qid = 1; qid <= granted; qid++) {
-                EventLoop loop = (EventLoop) (loops.hasNext() ? loops.next() : (loops = host.eventLoopGroup().iterator()).next());
+                EventLoop loop = (EventLoop)
+                        (loops.hasNext()
+                                ? loops.next()
+                                : (loops = host.eventLoopGroup().iterator()).next());
                 HostQueue queue = host.openQueue(qid, options, entries, loop);
                 controller.ioQueues.add(queue);
                 queue.capsuleDataLimit(Math.max(0, ioccsz * 16 - 64));
@@ -106,23 +118,32 @@ public final class HostController implements AutoCloseable {
         ConnectData.SUBNQN.set(d, options.subsystemNqn());
         ConnectData.HOSTNQN.set(d, options.hostNqn());
         int qid = queue.qid();
-        HostCompletion done = await(queue.execute(sqe -> {
-                    Sqe.opcode(sqe, 0, FabricsCommand.OPCODE);
-                    FabricsCommand.FCTYPE.set(sqe, FabricsCommandType.CONNECT.value());
-                    FabricsCommand.CONNECT_RECFMT.set(sqe, FabricsCommand.RECFMT_0);
-                    FabricsCommand.CONNECT_QID.set(sqe, qid);
-                    FabricsCommand.CONNECT_SQSIZE.set(sqe, entries - 1);
-                    FabricsCommand.CONNECT_CATTR.set(sqe, options.disableSqFlowControl()
-                            ? FabricsCommand.CATTR_DISABLE_SQ_FLOW_CONTROL : 0);
-                    FabricsCommand.CONNECT_KATO.set(sqe, katoMillis);
-                }, data, 0), options.timeout(), "Connect of queue " + qid);
+        HostCompletion done = await(
+                queue.execute(
+                        sqe -> {
+                            Sqe.opcode(sqe, 0, FabricsCommand.OPCODE);
+                            FabricsCommand.FCTYPE.set(sqe, FabricsCommandType.CONNECT.value());
+                            FabricsCommand.CONNECT_RECFMT.set(sqe, FabricsCommand.RECFMT_0);
+                            FabricsCommand.CONNECT_QID.set(sqe, qid);
+                            FabricsCommand.CONNECT_SQSIZE.set(sqe, entries - 1);
+                            FabricsCommand.CONNECT_CATTR.set(
+                                    sqe,
+                                    options.disableSqFlowControl() ? FabricsCommand.CATTR_DISABLE_SQ_FLOW_CONTROL : 0);
+                            FabricsCommand.CONNECT_KATO.set(sqe, katoMillis);
+                        },
+                        data,
+                        0),
+                options.timeout(),
+                "Connect of queue " + qid);
         if (!done.success()) {
             String where = Status.is(done.status(), StatusCode.CONNECT_INVALID_PARAMETERS)
-                    ? " (invalid " + (ConnectResponse.iattrData(done.dw0()) ? "Connect data" : "SQE") + " field at byte "
-                            + ConnectResponse.ipo(done.dw0()) + ")"
+                    ? " (invalid " + (ConnectResponse.iattrData(done.dw0()) ? "Connect data" : "SQE")
+                            + " field at byte " + ConnectResponse.ipo(done.dw0()) + ")"
                     : "";
-            throw new NvmeException("Connect of queue " + qid + " to " + options.subsystemNqn() + " as "
-                    + options.hostNqn() + " was refused" + where, done.status());
+            throw new NvmeException(
+                    "Connect of queue " + qid + " to " + options.subsystemNqn() + " as " + options.hostNqn()
+                            + " was refused" + where,
+                    done.status());
         }
         return ConnectResponse.cntlid(done.dw0());
     }
@@ -131,15 +152,16 @@ public final class HostController implements AutoCloseable {
         cap = propertyGet(ControllerRegisters.CAP, true);
         int cc = ControllerRegisters.ccEnable(ControllerRegisters.CSS_NVM, 0);
         propertySet(ControllerRegisters.CC, cc);
-        long deadline = System.nanoTime() + Math.max(
-                ControllerRegisters.Cap.decode(cap).timeoutMillis(), 500) * 1_000_000L;
+        long deadline =
+                System.nanoTime() + Math.max(ControllerRegisters.Cap.decode(cap).timeoutMillis(), 500) * 1_000_000L;
         while (true) {
             int csts = (int) propertyGet(ControllerRegisters.CSTS, false);
             if ((csts & ControllerRegisters.CSTS_CFS) != 0) {
                 throw new NvmeException("the controller reported a fatal status (CSTS.CFS) when enabled", -1);
             }
             if ((csts & ControllerRegisters.CSTS_RDY) != 0) return;
-            if (System.nanoTime() > deadline) throw new NvmeException("the controller did not become ready in CAP.TO", -1);
+            if (System.nanoTime() > deadline)
+                throw new NvmeException("the controller did not become ready in CAP.TO", -1);
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
@@ -153,9 +175,15 @@ public final class HostController implements AutoCloseable {
         long kato = options.keepAlive().toMillis();
         if (kato <= 0) return;
         // like Linux: a Keep Alive every KATO/2 leaves a whole half KATO for delays
-        keepAlive = admin.eventLoop().scheduleAtFixedRate(() -> {
-            if (!closed) admin.execute(sqe -> Sqe.opcode(sqe, 0, AdminOpcode.KEEP_ALIVE.value()), null, 0);
-        }, kato / 2, kato / 2, TimeUnit.MILLISECONDS);
+        keepAlive = admin.eventLoop()
+                .scheduleAtFixedRate(
+                        () -> {
+                            if (!closed)
+                                admin.execute(sqe -> Sqe.opcode(sqe, 0, AdminOpcode.KEEP_ALIVE.value()), null, 0);
+                        },
+                        kato / 2,
+                        kato / 2,
+                        TimeUnit.MILLISECONDS);
     }
 
     // ------------------------------------------------------------------ what a host asks
@@ -188,11 +216,14 @@ public final class HostController implements AutoCloseable {
 
     /** Identify with {@code cns} for {@code nsid}: the 4096-byte answer. */
     public byte[] identify(Cns cns, int nsid) {
-        return admin(sqe -> {
-                    Sqe.opcode(sqe, 0, AdminOpcode.IDENTIFY.value());
-                    Sqe.nsid(sqe, 0, nsid);
-                    Sqe.cdw10(sqe, 0, Commands.identifyCdw10(cns, 0));
-                }, null, IDENTIFY_SIZE)
+        return admin(
+                        sqe -> {
+                            Sqe.opcode(sqe, 0, AdminOpcode.IDENTIFY.value());
+                            Sqe.nsid(sqe, 0, nsid);
+                            Sqe.cdw10(sqe, 0, Commands.identifyCdw10(cns, 0));
+                        },
+                        null,
+                        IDENTIFY_SIZE)
                 .orThrow("Identify (CNS " + cns + ", NSID " + nsid + ")")
                 .data();
     }
@@ -228,37 +259,47 @@ public final class HostController implements AutoCloseable {
 
     /** Get Log Page: {@code bytes} of log {@code lid} from {@code offset}. */
     public byte[] getLogPage(int lid, int nsid, int bytes, long offset, boolean retainEvent) {
-        return admin(sqe -> {
-                    Sqe.opcode(sqe, 0, AdminOpcode.GET_LOG_PAGE.value());
-                    Sqe.nsid(sqe, 0, nsid);
-                    Sqe.cdw10(sqe, 0, Commands.getLogPageCdw10(lid, bytes, retainEvent));
-                    Sqe.cdw11(sqe, 0, Commands.getLogPageCdw11(bytes));
-                    Sqe.cdw12(sqe, 0, (int) offset);
-                    Sqe.cdw13(sqe, 0, (int) (offset >>> 32));
-                }, null, bytes)
+        return admin(
+                        sqe -> {
+                            Sqe.opcode(sqe, 0, AdminOpcode.GET_LOG_PAGE.value());
+                            Sqe.nsid(sqe, 0, nsid);
+                            Sqe.cdw10(sqe, 0, Commands.getLogPageCdw10(lid, bytes, retainEvent));
+                            Sqe.cdw11(sqe, 0, Commands.getLogPageCdw11(bytes));
+                            Sqe.cdw12(sqe, 0, (int) offset);
+                            Sqe.cdw13(sqe, 0, (int) (offset >>> 32));
+                        },
+                        null,
+                        bytes)
                 .orThrow("Get Log Page " + lid)
                 .data();
     }
 
     public long propertyGet(int offset, boolean eightBytes) {
-        HostCompletion done = admin(sqe -> {
-                    Sqe.opcode(sqe, 0, FabricsCommand.OPCODE);
-                    FabricsCommand.FCTYPE.set(sqe, FabricsCommandType.PROPERTY_GET.value());
-                    FabricsCommand.PROPERTY_ATTRIB.set(sqe, eightBytes ? FabricsCommand.ATTRIB_SIZE_8 : FabricsCommand.ATTRIB_SIZE_4);
-                    FabricsCommand.PROPERTY_OFST.set(sqe, offset);
-                }, null, 0)
+        HostCompletion done = admin(
+                        sqe -> {
+                            Sqe.opcode(sqe, 0, FabricsCommand.OPCODE);
+                            FabricsCommand.FCTYPE.set(sqe, FabricsCommandType.PROPERTY_GET.value());
+                            FabricsCommand.PROPERTY_ATTRIB.set(
+                                    sqe, eightBytes ? FabricsCommand.ATTRIB_SIZE_8 : FabricsCommand.ATTRIB_SIZE_4);
+                            FabricsCommand.PROPERTY_OFST.set(sqe, offset);
+                        },
+                        null,
+                        0)
                 .orThrow("Property Get 0x" + Integer.toHexString(offset));
         return (done.dw0() & 0xffff_ffffL) | ((long) done.dw1() << 32);
     }
 
     public void propertySet(int offset, int value) {
-        admin(sqe -> {
-                    Sqe.opcode(sqe, 0, FabricsCommand.OPCODE);
-                    FabricsCommand.FCTYPE.set(sqe, FabricsCommandType.PROPERTY_SET.value());
-                    FabricsCommand.PROPERTY_ATTRIB.set(sqe, FabricsCommand.ATTRIB_SIZE_4);
-                    FabricsCommand.PROPERTY_OFST.set(sqe, offset);
-                    FabricsCommand.PROPERTY_VALUE.set(sqe, value & 0xffff_ffffL);
-                }, null, 0)
+        admin(
+                        sqe -> {
+                            Sqe.opcode(sqe, 0, FabricsCommand.OPCODE);
+                            FabricsCommand.FCTYPE.set(sqe, FabricsCommandType.PROPERTY_SET.value());
+                            FabricsCommand.PROPERTY_ATTRIB.set(sqe, FabricsCommand.ATTRIB_SIZE_4);
+                            FabricsCommand.PROPERTY_OFST.set(sqe, offset);
+                            FabricsCommand.PROPERTY_VALUE.set(sqe, value & 0xffff_ffffL);
+                        },
+                        null,
+                        0)
                 .orThrow("Property Set 0x" + Integer.toHexString(offset));
     }
 
@@ -280,13 +321,18 @@ public final class HostController implements AutoCloseable {
         if (keepAlive != null) keepAlive.cancel(false);
         for (HostQueue queue : ioQueues) {
             queue.close();
-            queue.closeFuture().orTimeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS).exceptionally(e -> null).join();
+            queue.closeFuture()
+                    .orTimeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .exceptionally(e -> null)
+                    .join();
         }
         if (admin.phase() == HostQueue.Phase.LIVE) {
             try {
                 int cc = (int) propertyGet(ControllerRegisters.CC, false);
-                propertySet(ControllerRegisters.CC, (cc & ~ControllerRegisters.CC_SHN_MASK)
-                        | (ControllerRegisters.SHN_NORMAL << ControllerRegisters.CC_SHN_SHIFT));
+                propertySet(
+                        ControllerRegisters.CC,
+                        (cc & ~ControllerRegisters.CC_SHN_MASK)
+                                | (ControllerRegisters.SHN_NORMAL << ControllerRegisters.CC_SHN_SHIFT));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
                 while (System.nanoTime() < deadline) {
                     int csts = (int) propertyGet(ControllerRegisters.CSTS, false);
@@ -305,7 +351,10 @@ public final class HostController implements AutoCloseable {
     private void closeConnections() {
         for (HostQueue queue : ioQueues) queue.close();
         admin.close();
-        admin.closeFuture().orTimeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS).exceptionally(e -> null).join();
+        admin.closeFuture()
+                .orTimeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionally(e -> null)
+                .join();
     }
 
     static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {

@@ -40,8 +40,10 @@ public record HostOptions(
         Nqn.require(subsystemNqn);
         Nqn.require(hostNqn);
         Objects.requireNonNull(hostId, "hostId");
-        if (ioQueues < 0 || ioQueues > 65535) throw new IllegalArgumentException("I/O queues: 0..65535, got " + ioQueues);
-        if (queueSize < 2 || queueSize > 65536) throw new IllegalArgumentException("queue size: 2..65536, got " + queueSize);
+        if (ioQueues < 0 || ioQueues > 65535)
+            throw new IllegalArgumentException("I/O queues: 0..65535, got " + ioQueues);
+        if (queueSize < 2 || queueSize > 65536)
+            throw new IllegalArgumentException("queue size: 2..65536, got " + queueSize);
         Objects.requireNonNull(keepAlive, "keepAlive");
         Objects.requireNonNull(timeout, "timeout");
     }
@@ -112,8 +114,18 @@ public record HostOptions(
 
         public HostOptions build() {
             String nqn = hostNqn != null ? hostNqn : Nqn.forHost(hostId);
-            return new HostOptions(address, subsystemNqn, nqn, hostId, ioQueues, queueSize, headerDigest, dataDigest,
-                    keepAlive, disableSqFlowControl, timeout);
+            return new HostOptions(
+                    address,
+                    subsystemNqn,
+                    nqn,
+                    hostId,
+                    ioQueues,
+                    queueSize,
+                    headerDigest,
+                    dataDigest,
+                    keepAlive,
+                    disableSqFlowControl,
+                    timeout);
         }
     }
 }

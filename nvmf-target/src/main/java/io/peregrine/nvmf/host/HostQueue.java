@@ -221,7 +221,8 @@ public final class HostQueue extends ChannelInboundHandlerAdapter implements Pdu
     }
 
     /** Fills {@code command} as a Read of {@code blocks} blocks at {@code slba} into {@code buffer} (may be null). */
-    public HostCommand read(HostCommand command, int nsid, long slba, int blocks, ByteBuf buffer, int index, int bytes) {
+    public HostCommand read(
+            HostCommand command, int nsid, long slba, int blocks, ByteBuf buffer, int index, int bytes) {
         MemorySegment sqe = command.sqe();
         Sqe.opcode(sqe, 0, NvmOpcode.OPC_READ);
         Sqe.nsid(sqe, 0, nsid);
@@ -231,7 +232,8 @@ public final class HostQueue extends ChannelInboundHandlerAdapter implements Pdu
     }
 
     /** Fills {@code command} as a Write of {@code blocks} blocks at {@code slba} from {@code buffer}. */
-    public HostCommand write(HostCommand command, int nsid, long slba, int blocks, ByteBuf buffer, int index, int bytes) {
+    public HostCommand write(
+            HostCommand command, int nsid, long slba, int blocks, ByteBuf buffer, int index, int bytes) {
         MemorySegment sqe = command.sqe();
         Sqe.opcode(sqe, 0, NvmOpcode.OPC_WRITE);
         Sqe.nsid(sqe, 0, nsid);
@@ -326,13 +328,19 @@ public final class HostQueue extends ChannelInboundHandlerAdapter implements Pdu
             return;
         }
         if (Integer.toUnsignedLong(icResp.maxh2cdata()) < IcResp.MIN_MAXH2CDATA) {
-            decoder.reject(Fes.INVALID_PDU_HEADER_FIELD, IcResp.MAXH2CDATA, "MAXH2CDATA " + icResp.maxh2cdata() + " is below 4096");
+            decoder.reject(
+                    Fes.INVALID_PDU_HEADER_FIELD,
+                    IcResp.MAXH2CDATA,
+                    "MAXH2CDATA " + icResp.maxh2cdata() + " is below 4096");
             return;
         }
         if (icResp.headerDigest() != options.headerDigest() || icResp.dataDigest() != options.dataDigest()) {
-            decoder.reject(Fes.INVALID_PDU_HEADER_FIELD, IcResp.DGST, "the controller answered digests "
-                    + icResp.headerDigest() + "/" + icResp.dataDigest() + " to a request for "
-                    + options.headerDigest() + "/" + options.dataDigest());
+            decoder.reject(
+                    Fes.INVALID_PDU_HEADER_FIELD,
+                    IcResp.DGST,
+                    "the controller answered digests "
+                            + icResp.headerDigest() + "/" + icResp.dataDigest() + " to a request for "
+                            + options.headerDigest() + "/" + options.dataDigest());
             return;
         }
         digests = new Pdu.Digests(icResp.headerDigest(), icResp.dataDigest());
@@ -349,8 +357,10 @@ public final class HostQueue extends ChannelInboundHandlerAdapter implements Pdu
         int cid = buf.getUnsignedShortLE(cqeIndex + (int) Cqe.DW3_OFFSET);
         HostCommand command = sent(cid);
         if (command == null) {
-            decoder.reject(Fes.INVALID_PDU_HEADER_FIELD, CapsuleResponse.CQE + (int) Cqe.DW3_OFFSET, "CID " + cid
-                    + " of a CapsuleResp names no command in flight");
+            decoder.reject(
+                    Fes.INVALID_PDU_HEADER_FIELD,
+                    CapsuleResponse.CQE + (int) Cqe.DW3_OFFSET,
+                    "CID " + cid + " of a CapsuleResp names no command in flight");
             return;
         }
         int status = buf.getUnsignedShortLE(cqeIndex + (int) Cqe.DW3_OFFSET + 2) >>> 1;
@@ -369,13 +379,18 @@ public final class HostQueue extends ChannelInboundHandlerAdapter implements Pdu
         reading = true;
         HostCommand command = sent(cccid);
         if (command == null || command.direction != HostCommand.FROM_CONTROLLER) {
-            decoder.reject(Fes.INVALID_PDU_HEADER_FIELD, io.peregrine.nvmf.pdu.C2HData.CCCID, "C2HData for CID "
-                    + cccid + ", which expects no data");
+            decoder.reject(
+                    Fes.INVALID_PDU_HEADER_FIELD,
+                    io.peregrine.nvmf.pdu.C2HData.CCCID,
+                    "C2HData for CID " + cccid + ", which expects no data");
             return;
         }
         if (datao != command.received || datal > command.length - command.received) {
-            decoder.reject(Fes.DATA_TRANSFER_OUT_OF_RANGE, 0, "C2HData " + datao + "+" + datal + " outside the "
-                    + command.length + "-byte transfer (at " + command.received + ")");
+            decoder.reject(
+                    Fes.DATA_TRANSFER_OUT_OF_RANGE,
+                    0,
+                    "C2HData " + datao + "+" + datal + " outside the " + command.length + "-byte transfer (at "
+                            + command.received + ")");
             return;
         }
         if (command.data != null) Copies.copy(buf, dataIndex, command.data, command.dataIndex + datao, datal);
@@ -399,13 +414,18 @@ public final class HostQueue extends ChannelInboundHandlerAdapter implements Pdu
         reading = true;
         HostCommand command = sent(cccid);
         if (command == null || command.direction != HostCommand.TO_CONTROLLER || command.inCapsule) {
-            decoder.reject(Fes.INVALID_PDU_HEADER_FIELD, io.peregrine.nvmf.pdu.R2T.CCCID, "R2T for CID " + cccid
-                    + ", which has no data to send");
+            decoder.reject(
+                    Fes.INVALID_PDU_HEADER_FIELD,
+                    io.peregrine.nvmf.pdu.R2T.CCCID,
+                    "R2T for CID " + cccid + ", which has no data to send");
             return;
         }
         if (r2to != command.received || r2tl <= 0 || r2tl > command.length - command.received) {
-            decoder.reject(Fes.DATA_TRANSFER_OUT_OF_RANGE, 0, "R2T " + r2to + "+" + r2tl + " outside the "
-                    + command.length + "-byte transfer (at " + command.received + ")");
+            decoder.reject(
+                    Fes.DATA_TRANSFER_OUT_OF_RANGE,
+                    0,
+                    "R2T " + r2to + "+" + r2tl + " outside the " + command.length + "-byte transfer (at "
+                            + command.received + ")");
             return;
         }
         int end = r2to + r2tl;
@@ -472,7 +492,10 @@ public final class HostQueue extends ChannelInboundHandlerAdapter implements Pdu
             if (command == null) {
                 if (out != null) out.release();
                 result.completeExceptionally(new NvmeException(
-                        phase == Phase.LIVE ? "queue " + qid + " is full" : "queue " + qid + " is " + phase + ": " + closeReason, -1));
+                        phase == Phase.LIVE
+                                ? "queue " + qid + " is full"
+                                : "queue " + qid + " is " + phase + ": " + closeReason,
+                        -1));
                 return;
             }
             sqe.accept(command.sqe());
@@ -482,16 +505,18 @@ public final class HostQueue extends ChannelInboundHandlerAdapter implements Pdu
             } else if (in != null) {
                 command.dataIn(in, 0, inLength);
             }
-            command.callback(done -> {
-                byte[] data = new byte[0];
-                if (in != null) {
-                    data = new byte[inLength];
-                    in.getBytes(0, data);
-                    in.release();
-                }
-                if (out != null) out.release();
-                result.complete(new HostCompletion(done.status(), done.dw0(), done.dw1(), data));
-            }, null);
+            command.callback(
+                    done -> {
+                        byte[] data = new byte[0];
+                        if (in != null) {
+                            data = new byte[inLength];
+                            in.getBytes(0, data);
+                            in.release();
+                        }
+                        if (out != null) out.release();
+                        result.complete(new HostCompletion(done.status(), done.dw0(), done.dw1(), data));
+                    },
+                    null);
             submit(command);
         };
         if (loop.inEventLoop()) send.run();

@@ -67,7 +67,8 @@ public final class NvmeTcpHost implements AutoCloseable {
                 .group(loop)
                 .channel(flavor.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.timeout().toMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        options.timeout().toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
@@ -79,7 +80,8 @@ public final class NvmeTcpHost implements AutoCloseable {
         if (!connected.isSuccess()) {
             throw new NvmeException("cannot reach " + options.address() + " for queue " + qid, connected.cause());
         }
-        HostController.await(queue.initialized(), options.timeout(), "connection initialization (ICReq/ICResp) of queue " + qid);
+        HostController.await(
+                queue.initialized(), options.timeout(), "connection initialization (ICReq/ICResp) of queue " + qid);
         return queue;
     }
 

@@ -67,8 +67,8 @@ public final class PerfMain {
             }
             for (HostQueue queue : queues) {
                 if (queue.depth() < options.queueDepth()) {
-                    throw new IllegalArgumentException("queue depth " + options.queueDepth() + " exceeds what the controller allows ("
-                            + queue.depth() + ")");
+                    throw new IllegalArgumentException("queue depth " + options.queueDepth()
+                            + " exceeds what the controller allows (" + queue.depth() + ")");
                 }
             }
             HostController.NamespaceInfo ns = controller.namespace(trid.nsid());
@@ -76,25 +76,28 @@ public final class PerfMain {
                 throw new IllegalArgumentException("namespace " + trid.nsid() + " is not active on " + trid.subnqn());
             }
             if (options.ioSize() % ns.blockSize() != 0) {
-                throw new IllegalArgumentException("-o " + options.ioSize() + " is not a multiple of the " + ns.blockSize()
-                        + "-byte block size");
+                throw new IllegalArgumentException(
+                        "-o " + options.ioSize() + " is not a multiple of the " + ns.blockSize() + "-byte block size");
             }
             long capacity = ns.blocks() * ns.blockSize();
             long span = options.span() > 0 ? Math.min(options.span(), capacity) : capacity;
             long totalSlots = span / options.ioSize();
             if (totalSlots < 1) throw new IllegalArgumentException("the namespace is smaller than one I/O");
             if (options.verify() && totalSlots / queues.size() < 2L * options.queueDepth()) {
-                throw new IllegalArgumentException("--verify needs a span of at least twice the depth in I/Os per queue");
+                throw new IllegalArgumentException(
+                        "--verify needs a span of at least twice the depth in I/Os per queue");
             }
 
             PerfRun run = new PerfRun(options);
             List<PerfWorker> workers = new ArrayList<>();
             for (int i = 0; i < options.queues(); i++) {
-                workers.add(new PerfWorker(run, queues.get(i), i, options.queues(), trid.nsid(), ns.blockSize(), totalSlots));
+                workers.add(new PerfWorker(
+                        run, queues.get(i), i, options.queues(), trid.nsid(), ns.blockSize(), totalSlots));
             }
             if (options.verify() && options.workload().readPercent() != 0) {
                 run.phase(PerfWorker.Phase.PREFILL);
-                CompletableFuture.allOf(workers.stream().map(PerfWorker::prefill).toArray(CompletableFuture[]::new))
+                CompletableFuture.allOf(
+                                workers.stream().map(PerfWorker::prefill).toArray(CompletableFuture[]::new))
                         .get(10, TimeUnit.MINUTES);
             }
             run.phase(PerfWorker.Phase.WARMUP);
@@ -169,7 +172,9 @@ public final class PerfMain {
     private static List<Long> loopThreads(List<HostQueue> queues) throws Exception {
         List<Long> ids = new ArrayList<>();
         for (HostQueue queue : queues) {
-            long id = queue.eventLoop().submit(() -> Thread.currentThread().threadId()).get();
+            long id = queue.eventLoop()
+                    .submit(() -> Thread.currentThread().threadId())
+                    .get();
             if (!ids.contains(id)) ids.add(id);
         }
         return ids;

@@ -84,7 +84,8 @@ public record PerfOptions(
             }
         }
         if (trid == null) throw new IllegalArgumentException("-r is required: which controller to drive");
-        if (workload == null) throw new IllegalArgumentException("-w is required: read, write, randread, randwrite or randrw");
+        if (workload == null)
+            throw new IllegalArgumentException("-w is required: read, write, randread, randwrite or randrw");
         int readPercent = workload.readPercent();
         if (mix != null) {
             if (workload != Workload.RANDRW) throw new IllegalArgumentException("-M only applies to -w randrw");
@@ -95,10 +96,24 @@ public record PerfOptions(
         }
         if (seconds <= 0) throw new IllegalArgumentException("-t must be positive, got " + seconds);
         if (warmup < 0) throw new IllegalArgumentException("--warmup must not be negative");
-        if (ioSize < 512 || ioSize % 512 != 0) throw new IllegalArgumentException("-o must be a multiple of 512, got " + ioSize);
-        return new PerfOptions(TransportId.parse(trid), depth, ioSize, workload, readPercent,
-                Duration.ofMillis((long) (seconds * 1000)), Duration.ofMillis((long) (warmup * 1000)), verify, json,
-                queues, threads, hdgst, ddgst, span, spin);
+        if (ioSize < 512 || ioSize % 512 != 0)
+            throw new IllegalArgumentException("-o must be a multiple of 512, got " + ioSize);
+        return new PerfOptions(
+                TransportId.parse(trid),
+                depth,
+                ioSize,
+                workload,
+                readPercent,
+                Duration.ofMillis((long) (seconds * 1000)),
+                Duration.ofMillis((long) (warmup * 1000)),
+                verify,
+                json,
+                queues,
+                threads,
+                hdgst,
+                ddgst,
+                span,
+                spin);
     }
 
     private static String value(String[] args, int i, String option) {

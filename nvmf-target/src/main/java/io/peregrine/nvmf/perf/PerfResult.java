@@ -38,20 +38,43 @@ public record PerfResult(
 
     public String toText() {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "perf: %s %d B, qd %d x %d queue(s), %.1f s measured, %s%n",
-                options.workload() + (options.workload() == Workload.RANDRW ? " (" + options.readPercent() + "% reads)" : ""),
-                options.ioSize(), options.queueDepth(), options.queues(), seconds, options.target().subnqn()));
+        s.append(String.format(
+                Locale.ROOT,
+                "perf: %s %d B, qd %d x %d queue(s), %.1f s measured, %s%n",
+                options.workload()
+                        + (options.workload() == Workload.RANDRW ? " (" + options.readPercent() + "% reads)" : ""),
+                options.ioSize(),
+                options.queueDepth(),
+                options.queues(),
+                seconds,
+                options.target().subnqn()));
         s.append(String.format(Locale.ROOT, "  IOPS       %,.0f%n", iops()));
         s.append(String.format(Locale.ROOT, "  MiB/s      %,.1f%n", mibPerSecond()));
-        s.append(String.format(Locale.ROOT, "  latency    avg %.1f us, p50 %.1f, p99 %.1f, p99.9 %.1f, max %.1f%n",
-                latencyNanos[0] / 1e3, latencyNanos[1] / 1e3, latencyNanos[2] / 1e3, latencyNanos[3] / 1e3,
+        s.append(String.format(
+                Locale.ROOT,
+                "  latency    avg %.1f us, p50 %.1f, p99 %.1f, p99.9 %.1f, max %.1f%n",
+                latencyNanos[0] / 1e3,
+                latencyNanos[1] / 1e3,
+                latencyNanos[2] / 1e3,
+                latencyNanos[3] / 1e3,
                 latencyNanos[4] / 1e3));
-        s.append(String.format(Locale.ROOT, "  perf CPU   event loops %.1f%% of a core, process %.1f%%, %.2f bytes allocated per I/O%n",
-                loopCpuPercent, processCpuPercent, allocatedBytesPerIo));
-        s.append(String.format(Locale.ROOT, "  errors     %d%s%n", errors,
+        s.append(String.format(
+                Locale.ROOT,
+                "  perf CPU   event loops %.1f%% of a core, process %.1f%%, %.2f bytes allocated per I/O%n",
+                loopCpuPercent,
+                processCpuPercent,
+                allocatedBytesPerIo));
+        s.append(String.format(
+                Locale.ROOT,
+                "  errors     %d%s%n",
+                errors,
                 errors > 0 ? " (first: " + Status.describe(firstErrorStatus) + ")" : ""));
         if (options.verify()) {
-            s.append(String.format(Locale.ROOT, "  verify     %d blocks checked, %d mismatches%s%n", verifiedBlocks, mismatches,
+            s.append(String.format(
+                    Locale.ROOT,
+                    "  verify     %d blocks checked, %d mismatches%s%n",
+                    verifiedBlocks,
+                    mismatches,
                     firstMismatch != null ? " (first: " + firstMismatch + ")" : ""));
         }
         return s.toString();

@@ -71,7 +71,8 @@ final class Verifier {
                 mismatches++;
                 if (firstMismatch == null) {
                     firstMismatch = "LBA " + lba + ": expected (LBA " + lba + ", generation " + gen + "), read (LBA "
-                            + gotLba + ", generation " + gotGen + ")" + (gotLba == lba && gotGen == gen ? ", pattern differs" : "");
+                            + gotLba + ", generation " + gotGen + ")"
+                            + (gotLba == lba && gotGen == gen ? ", pattern differs" : "");
                 }
                 return false;
             }

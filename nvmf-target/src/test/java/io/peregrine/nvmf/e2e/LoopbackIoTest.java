@@ -86,7 +86,8 @@ class LoopbackIoTest {
                 for (HostQueue queue : controller.ioQueues()) {
                     byte[] pattern = new byte[size];
                     random.nextBytes(pattern);
-                    ByteBuf out = PooledByteBufAllocator.DEFAULT.directBuffer(size).writeBytes(pattern);
+                    ByteBuf out =
+                            PooledByteBufAllocator.DEFAULT.directBuffer(size).writeBytes(pattern);
                     ByteBuf in = PooledByteBufAllocator.DEFAULT.directBuffer(size);
                     try {
                         int blocks = size / 4096;

@@ -28,6 +28,21 @@ public final class IoBuffer extends UnpooledDirectByteBuf {
         return segment;
     }
 
+    /**
+     * The native address of index 0. Netty's native transports then put the buffer straight into
+     * their iovecs; without it they would make a view of it per write (an allocation per I/O).
+     */
+    @Override
+    public boolean hasMemoryAddress() {
+        return true;
+    }
+
+    @Override
+    public long memoryAddress() {
+        ensureAccessible();
+        return segment.address();
+    }
+
     /** Makes a recycled buffer fresh: one reference, empty, whole capacity writable. */
     IoBuffer reuse() {
         resetRefCnt();

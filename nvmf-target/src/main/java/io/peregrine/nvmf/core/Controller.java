@@ -140,8 +140,11 @@ public final class Controller {
     public void fail(String reason) {
         QueuePair[] toClose;
         long[] statistics = ioStatistics();
+        boolean orderly;
         synchronized (this) {
             if (state == State.DEAD) return;
+            // a host that set CC.SHN before going away shut down cleanly: not worth a log line
+            orderly = ControllerRegisters.ccShn(cc) != ControllerRegisters.SHN_NONE;
             state = State.DEAD;
             csts |= ControllerRegisters.CSTS_CFS;
             if (keepAliveTimer != null) keepAliveTimer.cancel(false);
@@ -151,7 +154,7 @@ public final class Controller {
             pendingEvents.clear();
         }
         subsystem.controllerGone(this, statistics);
-        LOG.log(Level.INFO, "controller {0} of {1} for host {2} ends: {3}", new Object[] {
+        LOG.log(orderly ? Level.FINE : Level.INFO, "controller {0} of {1} for host {2} ends: {3}", new Object[] {
             cntlid, subsystem.nqn(), hostNqn, reason
         });
         for (QueuePair queue : toClose) {

@@ -1,6 +1,7 @@
 package io.peregrine.nvmf.host;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -67,6 +68,8 @@ public final class NvmeTcpHost implements AutoCloseable {
                 .group(loop)
                 .channel(flavor.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
+                // pooled: the adaptive allocator makes an NIO view when a partial PDU is merged
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
                         options.timeout().toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {

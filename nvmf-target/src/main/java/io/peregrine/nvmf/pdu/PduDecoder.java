@@ -77,6 +77,9 @@ public final class PduDecoder extends ByteToMessageDecoder {
         this.accepts = controller != null ? PduType.Direction.HOST_TO_CONTROLLER : PduType.Direction.CONTROLLER_TO_HOST;
         this.maxCapsuleData = maxCapsuleData;
         this.maxDataPdu = maxDataPdu;
+        setCumulator(MergingCumulator.INSTANCE);
+        // the cumulator drops consumed bytes itself whenever it has to grow
+        setDiscardAfterReads(Integer.MAX_VALUE);
     }
 
     /**

@@ -50,6 +50,7 @@ public final class TcpTransport implements Transport {
                 .group(group)
                 .channel(config.flavor().serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.ALLOCATOR, config.allocator())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {

@@ -11,28 +11,28 @@ import java.util.concurrent.ConcurrentMap;
  * up once, when it is registered, and keeps it.
  */
 public final class IoBufferPools implements AutoCloseable {
-    private final ConcurrentMap<EventExecutor, IoBufferPool> pools = new ConcurrentHashMap<>();
+    private final ConcurrentMap<EventExecutor, Entry> pools = new ConcurrentHashMap<>();
     private final SlabAllocator slabs;
     private final ByteBufAllocator alloc;
     private final int maxBuffer;
-    private final Arena arena;
 
-    private IoBufferPools(SlabAllocator slabs, Arena arena, ByteBufAllocator alloc, int maxBuffer) {
+    /** A pool and, when this object made it, the arena its slabs come from. */
+    private record Entry(IoBufferPool pool, Arena arena) {}
+
+    private IoBufferPools(SlabAllocator slabs, ByteBufAllocator alloc, int maxBuffer) {
         this.slabs = slabs;
-        this.arena = arena;
         this.alloc = alloc;
         this.maxBuffer = maxBuffer;
     }
 
     /** Pools whose slabs come from {@code slabs} (the dataplane's DMA memory, say). */
     public static IoBufferPools of(SlabAllocator slabs, ByteBufAllocator alloc, int maxBuffer) {
-        return new IoBufferPools(slabs, null, alloc, maxBuffer);
+        return new IoBufferPools(slabs, alloc, maxBuffer);
     }
 
-    /** Pools whose slabs come from a shared arena this object owns and frees at {@link #close()}. */
+    /** Pools whose slabs come from arenas this object owns (one per event loop), freed by {@link #retire}/{@link #close}. */
     public static IoBufferPools arenaBacked(ByteBufAllocator alloc, int maxBuffer) {
-        Arena arena = Arena.ofShared();
-        return new IoBufferPools(arena::allocate, arena, alloc, maxBuffer);
+        return new IoBufferPools(null, alloc, maxBuffer);
     }
 
     public int maxBuffer() {
@@ -41,24 +41,47 @@ public final class IoBufferPools implements AutoCloseable {
 
     /** The pool of {@code executor}, created on first use. */
     public IoBufferPool forExecutor(EventExecutor executor) {
-        return pools.computeIfAbsent(executor, e -> new IoBufferPool(e, slabs, alloc, maxBuffer));
+        return pools.computeIfAbsent(executor, this::create).pool();
+    }
+
+    private Entry create(EventExecutor executor) {
+        if (slabs != null) return new Entry(new IoBufferPool(executor, slabs, alloc, maxBuffer), null);
+        Arena arena = Arena.ofShared();
+        return new Entry(new IoBufferPool(executor, arena::allocate, alloc, maxBuffer), arena);
     }
 
     /** Buffers out of all pools right now; 0 once everything has been returned. */
     public int outstanding() {
         int total = 0;
-        for (IoBufferPool pool : pools.values()) total += pool.outstanding();
+        for (Entry entry : pools.values()) total += entry.pool().outstanding();
         return total;
     }
 
     /**
-     * Frees the slabs (when this object owns them). Call only after the event loops stopped:
-     * buffers still on the wire would point at freed memory.
+     * Drops {@code executor}'s pool (an event loop that is going away) and frees its memory when
+     * this object owns it. Every buffer of that pool must have been returned.
+     */
+    public void retire(EventExecutor executor) {
+        Entry entry = pools.remove(executor);
+        if (entry == null) return;
+        if (entry.pool().outstanding() != 0) {
+            throw new IllegalStateException(
+                    entry.pool().outstanding() + " buffers of " + executor + " are still in use");
+        }
+        entry.pool().close();
+        if (entry.arena() != null) entry.arena().close();
+    }
+
+    /**
+     * Frees the slabs this object owns. Call only after the event loops stopped: buffers still on
+     * the wire would point at freed memory.
      */
     @Override
     public void close() {
-        pools.values().forEach(IoBufferPool::close);
+        for (Entry entry : pools.values()) {
+            entry.pool().close();
+            if (entry.arena() != null) entry.arena().close();
+        }
         pools.clear();
-        if (arena != null) arena.close();
     }
 }

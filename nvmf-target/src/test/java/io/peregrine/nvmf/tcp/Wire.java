@@ -48,7 +48,10 @@ final class Wire implements AutoCloseable {
     private Pdu.Digests digests = Pdu.Digests.NONE;
     private int nextCid = 1;
 
+    private final IoBufferPools pools;
+
     Wire(Target target, IoBufferPools pools) {
+        this.pools = pools;
         connection = new TcpConnection(target, new TcpTargetConfig(pools, TransportFlavor.NIO, null));
         channel = new EmbeddedChannel(connection.decoder(), connection);
         hostDecoder = new PduDecoder(new Recorder(), 0, 8 << 20);
@@ -220,6 +223,8 @@ final class Wire implements AutoCloseable {
     public void close() {
         channel.finishAndReleaseAll();
         hostSide.finishAndReleaseAll();
+        // every embedded channel has its own loop, hence its own pool: give its memory back
+        pools.retire(channel.eventLoop());
     }
 
     /** Turns what the target sends back into records. */

@@ -46,6 +46,8 @@ public final class Controller {
     private final ArrayDeque<AsyncEvent> pendingEvents = new ArrayDeque<>();
     private final TreeSet<Integer> changedNamespaces = new TreeSet<>();
     private final ErrorLog errorLog = new ErrorLog();
+    /** Counters of queues that were closed, so SMART keeps counting what they did. */
+    private final long[] closedQueues = new long[4];
 
     private State state = State.LIVE;
     private int cc;
@@ -128,6 +130,10 @@ public final class Controller {
             int qid = queue.qid();
             if (qid < 0 || qid >= queues.length || queues[qid] != queue) return;
             queues[qid] = null;
+            closedQueues[0] += queue.readCommands.get();
+            closedQueues[1] += queue.writeCommands.get();
+            closedQueues[2] += queue.bytesRead.get();
+            closedQueues[3] += queue.bytesWritten.get();
             admin = qid == 0;
         }
         if (admin) fail("the admin queue was closed");
@@ -164,7 +170,7 @@ public final class Controller {
 
     /** Counters summed over the controller's queues, for the SMART log. */
     public synchronized long[] ioStatistics() {
-        long[] totals = new long[4];
+        long[] totals = closedQueues.clone();
         for (QueuePair queue : queues) {
             if (queue == null) continue;
             totals[0] += queue.readCommands.get();

@@ -9,7 +9,7 @@ public class NvmeException extends RuntimeException {
     private final int status;
 
     public NvmeException(String message, int status) {
-        super(message + (status != 0 ? ": " + Status.describe(status) : ""));
+        super(message + (status > 0 ? ": " + Status.describe(status) : ""));
         this.status = status;
     }
 

@@ -84,6 +84,12 @@ class KernelInteropGuestTest {
                 --ioengine=libaio --iodepth=16 --verify=crc32c --do_verify=1 --verify_fatal=1 \\
                 --output-format=terse --terse-version=3 > /tmp/fio || { cat /tmp/fio; fail "fio write+verify"; }
             echo "fio: $(cut -d';' -f3,6,47 /tmp/fio)"
+
+            echo "== the volume grows while connected: Namespace Attribute Changed"
+            touch "$SHARE/grow"
+            for i in $(seq 1 150); do [ "$(cat /sys/block/${D#/dev/}/size)" = "$GROWN_SECTORS" ] && break; sleep 0.2; done
+            [ "$(cat /sys/block/${D#/dev/}/size)" = "$GROWN_SECTORS" ] \
+              || fail "the kernel still sees $(cat /sys/block/${D#/dev/}/size) sectors, not $GROWN_SECTORS"
             nvme disconnect -n "$NQN" || fail "nvme disconnect"
 
             echo "== connect with header and data digests, ext4"
@@ -103,12 +109,30 @@ class KernelInteropGuestTest {
             """;
 
     @Test
-    void theKernelHostDiscoversConnectsVerifiesAndMountsOurVolume(GuestLab lab) {
+    void theKernelHostDiscoversConnectsVerifiesAndMountsOurVolume(GuestLab lab, @TempDir Path share)
+            throws InterruptedException {
         String hidden = "nqn.2026-11.io.peregrine:hidden";
+        long blocks = (256L << 20) / 4096;
+        long grown = (384L << 20) / 4096;
+        MemoryNamespace namespace = new MemoryNamespace(4096, blocks, grown);
+        // the guest asks (a file in the share) and this JVM grows the volume, as the dataplane would
+        Thread grower = Thread.ofVirtual().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                if (Files.exists(share.resolve("grow"))) {
+                    namespace.resize(grown);
+                    return;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
         try (NvmfTarget target =
                 NvmfTarget.builder().threads(2).advertisedAddress("10.0.2.2").build()) {
             Port port = target.listen(new InetSocketAddress("127.0.0.1", 0));
-            Subsystem volume = target.exportVolume(VOLUME, new MemoryNamespace(4096, (256L << 20) / 4096));
+            Subsystem volume = target.exportVolume(VOLUME, namespace);
             volume.allowHost(KERNEL_HOST);
             target.createSubsystem(hidden, "HIDDEN", "Peregrine", 1).allowHost(Nqn.forHost(UUID.randomUUID()));
 
@@ -121,6 +145,9 @@ class KernelInteropGuestTest {
                     .env("HID", KERNEL_HOST_ID.toString())
                     .env("STRANGER", Nqn.forHost(UUID.randomUUID()))
                     .env("SID", UUID.randomUUID().toString())
+                    .env("SHARE", share.toString())
+                    .env("GROWN_SECTORS", Long.toString(grown * 8))
+                    .share(share)
                     // nothing loads modules on demand in the guest: NVMe/TCP digests need the
                     // kernel's crc32c, the mount needs ext4
                     .module("crc32c_generic")
@@ -134,6 +161,9 @@ class KernelInteropGuestTest {
             assertTrue(volume.controllers().isEmpty(), "the kernel's controllers are gone after nvme disconnect");
             long[] io = volume.ioStatistics();
             assertTrue(io[1] > 0 && io[0] > 0, "the volume saw reads and writes");
+        } finally {
+            grower.interrupt();
+            grower.join();
         }
     }
 

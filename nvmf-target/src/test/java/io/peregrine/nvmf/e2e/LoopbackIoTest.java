@@ -106,6 +106,29 @@ class LoopbackIoTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void whenTheTargetDropsTheHostItsQueuesCloseAndCommandsFail() throws Exception {
+        UUID other = UUID.randomUUID();
+        target.exportVolume(other, new MemoryNamespace(4096, 64)).allowHost(HOST);
+        HostController controller =
+                host.connect(HostOptions.builder(new InetSocketAddress("127.0.0.1", port.port()), Nqn.forVolume(other))
+                        .hostNqn(HOST)
+                        .build());
+        try {
+            target.removeSubsystem(Nqn.forVolume(other));
+            controller.adminQueue().closeFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            for (HostQueue queue : controller.ioQueues()) {
+                queue.closeFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(HostQueue.Phase.CLOSED, queue.phase());
+            }
+            io.peregrine.nvmf.host.NvmeException failure = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.peregrine.nvmf.host.NvmeException.class, () -> controller.namespace(1));
+            assertTrue(failure.getMessage().contains("CLOSED"), failure.getMessage());
+        } finally {
+            controller.close();
+        }
+    }
+
     @ParameterizedTest(name = "header digest {0}, data digest {1}")
     @CsvSource({"false,false", "true,true"})
     void flushWriteZeroesAndDeallocate(boolean headerDigest, boolean dataDigest) {

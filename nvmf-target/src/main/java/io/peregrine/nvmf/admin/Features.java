@@ -17,8 +17,6 @@ import java.lang.foreign.MemorySegment;
 final class Features {
     private static final int SAVE = 1 << 31;
     private static final int SELECT_CURRENT = 0;
-    private static final int SELECT_DEFAULT = 1;
-    private static final int SELECT_SAVED = 2;
     private static final int SELECT_CAPABILITIES = 3;
     /** Get Features SEL=3 answer: changeable (bit 2), neither saveable nor namespace specific. */
     private static final int CAPABILITY_CHANGEABLE = 1 << 2;
@@ -110,14 +108,10 @@ final class Features {
         } else if (fid == FeatureId.ASYNC_EVENT_CONFIGURATION.value()) {
             value = select == SELECT_CURRENT ? controller.asyncEventConfig() : supportedEvents(controller);
         } else {
+            // nothing is saveable: the saved value is the default (NVMe Base 2.1, Get Features SEL)
             value = select == SELECT_CURRENT ? controller.kato() : 0;
         }
-        if (select == SELECT_DEFAULT
-                || select == SELECT_SAVED
-                || select == SELECT_CURRENT
-                || select == SELECT_CAPABILITIES) {
-            request.result(value);
-        }
+        request.result(value);
         request.complete(0);
     }
 

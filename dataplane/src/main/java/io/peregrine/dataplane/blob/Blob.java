@@ -39,14 +39,8 @@ final class Blob {
     /** A decouple is copying clusters into this blob; metadata thread. */
     boolean decoupling;
 
-    // statistics of closed channels
-    final LongAdder retiredReads = new LongAdder();
-    final LongAdder retiredReadBytes = new LongAdder();
-    final LongAdder retiredWrites = new LongAdder();
-    final LongAdder retiredWriteBytes = new LongAdder();
-    final LongAdder retiredUnmaps = new LongAdder();
-    final LongAdder retiredFlushes = new LongAdder();
-    final LongAdder retiredErrors = new LongAdder();
+    /** Statistics of closed channels, indexed like {@link BlobChannel}'s. */
+    final LongAdder[] retired = new LongAdder[BlobChannel.STATS];
 
     Blob(long id, UUID uuid, Blob parent, int flags, long sizeClusters) {
         this.id = id;
@@ -55,6 +49,9 @@ final class Blob {
         this.flags = flags;
         this.sizeClusters = sizeClusters;
         this.map = new ClusterMap(sizeClusters);
+        for (int i = 0; i < retired.length; i++) {
+            retired[i] = new LongAdder();
+        }
     }
 
     boolean readOnly() {

@@ -40,6 +40,10 @@ public final class BlobChannel implements AutoCloseable {
     static final int UNMAPS = 4;
     static final int FLUSHES = 5;
     static final int ERRORS = 6;
+    static final int WRITE_ZEROES = 7;
+    static final int READ_NANOS = 8;
+    static final int WRITE_NANOS = 9;
+    static final int STATS = 10;
 
     final BlobStore store;
     final Blob blob;
@@ -61,7 +65,7 @@ public final class BlobChannel implements AutoCloseable {
     private final List<Runnable> graceQueued = new ArrayList<>();
     private boolean graceActive;
     private boolean closed;
-    private final long[] stats = new long[7];
+    private final long[] stats = new long[STATS];
 
     BlobChannel(BlobStore store, Blob blob, ReactorCore core, StoreChannel sc) {
         this.store = store;
@@ -505,6 +509,7 @@ public final class BlobChannel implements AutoCloseable {
         io.status = IoStatus.SUCCESS;
         io.pending = 1;
         io.flushing = false;
+        io.start = core.now();
         return io;
     }
 
@@ -530,15 +535,19 @@ public final class BlobChannel implements AutoCloseable {
             return;
         }
         IoStatus st = io.status;
+        long took = core.now() - io.start;
         switch (io.type) {
             case READ -> {
                 count(READS, 1);
                 count(READ_BYTES, io.blocks * blockSize);
+                count(READ_NANOS, took);
             }
-            case WRITE, WRITE_ZEROES -> {
+            case WRITE -> {
                 count(WRITES, 1);
-                count(WRITE_BYTES, io.type == IoType.WRITE ? io.blocks * blockSize : 0);
+                count(WRITE_BYTES, io.blocks * blockSize);
+                count(WRITE_NANOS, took);
             }
+            case WRITE_ZEROES -> count(WRITE_ZEROES, 1);
             case UNMAP -> count(UNMAPS, 1);
             case FLUSH -> count(FLUSHES, 1);
         }
@@ -598,6 +607,7 @@ public final class BlobChannel implements AutoCloseable {
         IoCompletion cb;
         int pending;
         int parity;
+        long start;
         IoStatus status;
 
         BlobIo(BlobChannel ch) {

@@ -222,7 +222,7 @@ public final class BlobStore {
     private static CompletableFuture<BlobStore> open(
             Bdev bdev, ReactorCore md, StoreChannel ch, MdIo mdIo, StoreLoader.Result r) {
         SuperBlock sb = r.sb();
-        if (sb.blockSize() != bdev.blockSize() && sb.clusterSize() % bdev.blockSize() != 0) {
+        if (sb.blockSize() != bdev.blockSize()) {
             throw new BlobStoreException(
                     Reason.CORRUPT,
                     "pool " + sb.name() + " was created with " + sb.blockSize() + "-byte blocks; " + bdev.uri()
@@ -231,10 +231,15 @@ public final class BlobStore {
         PoolState state = r.state();
         PoolState live = state;
         live.makeLive();
+        List<String> all = new ArrayList<>(r.problems());
+        all.addAll(r.notes());
         LoadReport report = new LoadReport(
-                r.clean(), r.checkpoint().generation(), r.replayedPages(), r.replayedRecords(), r.logEnd(), r.notes());
+                r.clean(), r.checkpoint().generation(), r.replayedPages(), r.replayedRecords(), r.logEnd(), all);
         for (String n : r.notes()) {
-            LOG.log(System.Logger.Level.WARNING, "pool " + sb.name() + ": " + n);
+            LOG.log(System.Logger.Level.INFO, "pool " + sb.name() + ": " + n);
+        }
+        for (String p : r.problems()) {
+            LOG.log(System.Logger.Level.WARNING, "pool " + sb.name() + ": " + p);
         }
         if (r.clean()) {
             BlobStore s = new BlobStore(
@@ -373,6 +378,12 @@ public final class BlobStore {
         return journal.failure();
     }
 
+    /** Why the store stopped accepting changes (a metadata write failed), or null when it is healthy. */
+    public String failureMessage() {
+        RuntimeException f = journal.failure();
+        return f == null ? null : f.getMessage();
+    }
+
     boolean journalDirty() {
         return journal.dirty();
     }
@@ -466,8 +477,11 @@ public final class BlobStore {
         });
     }
 
-    /** A thin, writable clone of snapshot {@code snapshot}. */
-    public CompletableFuture<BlobInfo> clone(UUID snapshot, SortedMap<String, byte[]> xattrs) {
+    /**
+     * A thin, writable clone of snapshot {@code snapshot}, of {@code sizeClusters} (0: the
+     * snapshot's size; more grows it).
+     */
+    public CompletableFuture<BlobInfo> clone(UUID snapshot, long sizeClusters, SortedMap<String, byte[]> xattrs) {
         return control.submit(() -> {
             checkOpen();
             Blob snap = find(snapshot);
@@ -476,10 +490,17 @@ public final class BlobStore {
                         Reason.INVALID_ARGUMENT,
                         describe(snap) + " is not a snapshot; snapshot it, then clone the snapshot");
             }
+            long size = sizeClusters == 0 ? snap.sizeClusters : sizeClusters;
+            if (size < snap.sizeClusters || size > Integer.MAX_VALUE) {
+                throw new BlobStoreException(
+                        Reason.OUT_OF_RANGE,
+                        "a clone of " + describe(snap) + " needs at least its " + snap.sizeClusters + " clusters, not "
+                                + size);
+            }
             checkXattrs(xattrs);
             checkMetadataRoom(BlobImage.fixedBytes(xattrs));
             long id = state.nextBlobId;
-            applyLive(new MdRecord.Clone(snap.id, id, UUID.randomUUID(), new TreeMap<>(xattrs)), false);
+            applyLive(new MdRecord.Clone(snap.id, id, UUID.randomUUID(), size, new TreeMap<>(xattrs)), false);
             return journal.commit().thenApply(v -> info(state.blobs.get(id)));
         });
     }
@@ -544,12 +565,12 @@ public final class BlobStore {
             }
             if (sizeClusters < b.sizeClusters) {
                 throw new BlobStoreException(
-                        Reason.INVALID_ARGUMENT,
+                        Reason.OUT_OF_RANGE,
                         "cannot shrink " + describe(b) + " from " + b.sizeClusters + " to " + sizeClusters
                                 + " clusters; volumes only grow");
             }
             if (sizeClusters > Integer.MAX_VALUE) {
-                throw new BlobStoreException(Reason.INVALID_ARGUMENT, sizeClusters + " clusters is too many");
+                throw new BlobStoreException(Reason.OUT_OF_RANGE, sizeClusters + " clusters is too many");
             }
             if (sizeClusters == b.sizeClusters) {
                 return CompletableFuture.completedFuture(info(b));
@@ -698,26 +719,30 @@ public final class BlobStore {
 
     /** I/O counters of a blob, summed over its open and closed channels. */
     public record IoStats(
-            long reads, long readBytes, long writes, long writeBytes, long unmaps, long flushes, long errors) {}
+            long reads,
+            long readBytes,
+            long writes,
+            long writeBytes,
+            long unmaps,
+            long flushes,
+            long errors,
+            long writeZeroes,
+            long readNanos,
+            long writeNanos) {}
 
     public CompletableFuture<IoStats> ioStats(UUID uuid) {
         return md.submit(() -> {
             Blob b = find(uuid);
-            long[] s = {
-                b.retiredReads.sum(),
-                b.retiredReadBytes.sum(),
-                b.retiredWrites.sum(),
-                b.retiredWriteBytes.sum(),
-                b.retiredUnmaps.sum(),
-                b.retiredFlushes.sum(),
-                b.retiredErrors.sum()
-            };
+            long[] s = new long[BlobChannel.STATS];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = b.retired[i].sum();
+            }
             for (BlobChannel ch : b.channels) {
                 for (int i = 0; i < s.length; i++) {
                     s[i] += ch.stat(i);
                 }
             }
-            return new IoStats(s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
+            return new IoStats(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9]);
         });
     }
 
@@ -749,9 +774,12 @@ public final class BlobStore {
         throw new BlobStoreException(Reason.NOT_FOUND, "no volume or snapshot " + uuid + " in pool " + sb.name());
     }
 
-    /** "volume db-1 (uuid)" when the blob has a name attribute, else "blob uuid". */
+    /** The attribute the volume layer keeps names in; messages use it to name blobs. */
+    static final String NAME_XATTR = "peregrine.name";
+
+    /** "volume db-1" when the blob has a name attribute, else "volume uuid". */
     static String describe(Blob b) {
-        byte[] name = b.xattrs.get("name");
+        byte[] name = b.xattrs.get(NAME_XATTR);
         String kind = b.readOnly() ? "snapshot" : "volume";
         return name == null ? kind + " " + b.uuid : kind + " " + new String(name, StandardCharsets.UTF_8);
     }
@@ -794,13 +822,9 @@ public final class BlobStore {
     void closeChannel(BlobChannel ch) {
         Blob b = ch.blob;
         b.channels.remove(ch);
-        b.retiredReads.add(ch.stat(BlobChannel.READS));
-        b.retiredReadBytes.add(ch.stat(BlobChannel.READ_BYTES));
-        b.retiredWrites.add(ch.stat(BlobChannel.WRITES));
-        b.retiredWriteBytes.add(ch.stat(BlobChannel.WRITE_BYTES));
-        b.retiredUnmaps.add(ch.stat(BlobChannel.UNMAPS));
-        b.retiredFlushes.add(ch.stat(BlobChannel.FLUSHES));
-        b.retiredErrors.add(ch.stat(BlobChannel.ERRORS));
+        for (int i = 0; i < BlobChannel.STATS; i++) {
+            b.retired[i].add(ch.stat(i));
+        }
         releaseStoreChannel(ch.sc);
     }
 

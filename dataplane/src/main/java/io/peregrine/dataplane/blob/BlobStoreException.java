@@ -15,6 +15,8 @@ public final class BlobStoreException extends RuntimeException {
         ALREADY_EXISTS,
         /** A bad name, size or option. */
         INVALID_ARGUMENT,
+        /** A size below the current one, or beyond what the pool can describe. */
+        OUT_OF_RANGE,
         /** Not enough free clusters. */
         NO_SPACE,
         /** The metadata area cannot describe another blob or attribute. */

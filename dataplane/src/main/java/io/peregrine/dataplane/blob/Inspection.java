@@ -42,11 +42,8 @@ public record Inspection(
             MdIo io = new MdIo(ch.bdev);
             return StoreLoader.load(io, bdev.sizeBytes())
                     .thenApply(r -> {
-                        List<String> notes = new ArrayList<>();
-                        List<String> problems = new ArrayList<>();
-                        for (String n : r.notes()) {
-                            (n.startsWith("super block") ? problems : notes).add(n);
-                        }
+                        List<String> notes = new ArrayList<>(r.notes());
+                        List<String> problems = new ArrayList<>(r.problems());
                         if (!r.clean()) {
                             notes.add("not exported cleanly: import will replay " + r.replayedRecords()
                                     + " log records from " + r.replayedPages()

@@ -197,7 +197,11 @@ final class PoolState {
                 if (blobs.containsKey(c.cloneId())) {
                     throw new FormatException(where + ": clone blob " + c.cloneId() + " already exists");
                 }
-                Blob clone = new Blob(c.cloneId(), c.uuid(), snap, BlobImage.THIN, snap.sizeClusters);
+                if (c.sizeClusters() < snap.sizeClusters) {
+                    throw new FormatException(where + ": clone of " + c.sizeClusters() + " clusters is smaller than "
+                            + snap + " of " + snap.sizeClusters);
+                }
+                Blob clone = new Blob(c.cloneId(), c.uuid(), snap, BlobImage.THIN, c.sizeClusters());
                 clone.xattrs.putAll(c.xattrs());
                 add(clone);
                 snap.children.add(clone);

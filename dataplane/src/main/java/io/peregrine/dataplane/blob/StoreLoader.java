@@ -37,7 +37,8 @@ final class StoreLoader {
             long endLsn,
             String logEnd,
             int incompleteTailBytes,
-            List<String> notes) {
+            List<String> notes,
+            List<String> problems) {
         /** Exported in order: a clean checkpoint and nothing logged after it. */
         boolean clean() {
             return checkpoint.clean() && replayedPages == 0;
@@ -46,12 +47,14 @@ final class StoreLoader {
 
     static CompletableFuture<Result> load(MdIo io, long deviceBytes) {
         List<String> notes = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         return io.read(0, 2 * MdPage.SIZE)
-                .thenApply(bytes -> superBlock(bytes, deviceBytes, notes))
-                .thenCompose(sb -> checkpoints(io, sb, notes).thenCompose(cp -> replay(io, sb, cp, notes)));
+                .thenApply(bytes -> superBlock(bytes, deviceBytes, problems))
+                .thenCompose(sb -> checkpoints(io, sb, notes).thenCompose(cp -> replay(io, sb, cp, notes, problems)));
     }
 
-    private static SuperBlock superBlock(byte[] bytes, long deviceBytes, List<String> notes) {
+    /** Super block damage is always a problem: the copies are written once and never torn. */
+    private static SuperBlock superBlock(byte[] bytes, long deviceBytes, List<String> problems) {
         SuperBlock a = null;
         SuperBlock b = null;
         String ea = null;
@@ -73,11 +76,11 @@ final class StoreLoader {
                     neither ? "no Peregrine pool on this device (no super block at byte 0 or 4096)" : ea + "; " + eb);
         }
         if (a == null) {
-            notes.add(ea + "; using copy B");
+            problems.add(ea + "; using copy B");
         } else if (b == null) {
-            notes.add(eb + "; using copy A");
+            problems.add(eb + "; using copy A");
         } else if (!a.equals(b)) {
-            notes.add("super block copies A and B differ; using copy A");
+            problems.add("super block copies A and B differ; using copy A");
         }
         SuperBlock sb = a != null ? a : b;
         if (sb.usedBytes() > deviceBytes) {
@@ -93,7 +96,8 @@ final class StoreLoader {
         return ByteBuffer.wrap(Arrays.copyOfRange(bytes, at, at + MdPage.SIZE)).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    private record Loaded(Checkpoint cp, Checkpoint.Header header, int slot) {}
+    /** {@code skipped}: a newer checkpoint whose body did not check out, if any. */
+    private record Loaded(Checkpoint cp, Checkpoint.Header header, int slot, Checkpoint.Header skipped) {}
 
     private static CompletableFuture<Loaded> checkpoints(MdIo io, SuperBlock sb, List<String> notes) {
         long[] offsets = {sb.checkpointOffset0(), sb.checkpointOffset1()};
@@ -126,10 +130,11 @@ final class StoreLoader {
                                                     BlobStoreException.Reason.CORRUPT,
                                                     "pool " + sb.name() + " has no valid checkpoint in either slot");
                                         }
-                                        notes.add("the newest checkpoint (slot " + first + ") is damaged; loaded "
-                                                + "generation " + other.header.generation() + " from slot "
-                                                + other.slot + " (changes after it are lost)");
-                                        return other;
+                                        notes.add("checkpoint generation " + h[first].generation() + " in slot "
+                                                + first + " does not check out (a checkpoint write the crash cut"
+                                                + " short, or damage); loaded generation "
+                                                + other.header.generation() + " from slot " + other.slot);
+                                        return new Loaded(other.cp, other.header, other.slot, h[first]);
                                     }));
                 });
     }
@@ -155,13 +160,14 @@ final class StoreLoader {
             return null;
         }
         try {
-            return new Loaded(Checkpoint.decode(header, body), header, slot);
+            return new Loaded(Checkpoint.decode(header, body), header, slot, null);
         } catch (FormatException e) {
             throw new BlobStoreException(BlobStoreException.Reason.CORRUPT, e.getMessage());
         }
     }
 
-    private static CompletableFuture<Result> replay(MdIo io, SuperBlock sb, Loaded loaded, List<String> notes) {
+    private static CompletableFuture<Result> replay(
+            MdIo io, SuperBlock sb, Loaded loaded, List<String> notes, List<String> problems) {
         PoolState state;
         try {
             state = PoolState.fromCheckpoint(sb, loaded.cp(), false);
@@ -170,17 +176,44 @@ final class StoreLoader {
         }
         Replay r = new Replay(io, sb, state, loaded.cp().replayLsn());
         return r.next()
-                .thenApply(v -> new Result(
-                        sb,
-                        state,
-                        loaded.header(),
-                        loaded.slot(),
-                        r.pages,
-                        r.records,
-                        r.lsn,
-                        r.end,
-                        r.stream.remaining(),
-                        notes));
+                .thenCompose(v -> lostAfterSkipped(io, sb, loaded.skipped(), r.lsn))
+                .thenApply(lost -> {
+                    if (lost) {
+                        problems.add("checkpoint generation " + loaded.skipped().generation() + " is damaged after it "
+                                + "was written (the log continued past it), and the log of generation "
+                                + loaded.header().generation() + " ends at LSN " + r.lsn + ": changes up to LSN "
+                                + loaded.skipped().replayLsn() + " are lost");
+                    }
+                    return new Result(
+                            sb,
+                            state,
+                            loaded.header(),
+                            loaded.slot(),
+                            r.pages,
+                            r.records,
+                            r.lsn,
+                            r.end,
+                            r.stream.remaining(),
+                            notes,
+                            problems);
+                });
+    }
+
+    /**
+     * A newer checkpoint was skipped because its body did not check out. If its write was cut
+     * short by a crash nothing is lost: no commit follows an unfinished checkpoint. If it had been
+     * written, the log went on at its replay LSN; replay of the older checkpoint then either
+     * reaches that LSN (the log is contiguous, nothing lost) or stops short (the older log was
+     * reused: lost).
+     */
+    private static CompletableFuture<Boolean> lostAfterSkipped(
+            MdIo io, SuperBlock sb, Checkpoint.Header skipped, long replayEnd) {
+        if (skipped == null || replayEnd > skipped.replayLsn()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        long slot = skipped.replayLsn() % sb.logPages();
+        return io.read(sb.logOffset() + slot * MdPage.SIZE, MdPage.SIZE)
+                .thenApply(bytes -> LogPage.lsnOf(page(bytes, 0), sb.uuid()) == skipped.replayLsn());
     }
 
     /** Walks the ring page by page, feeding payloads into a stream of records. */

@@ -31,10 +31,21 @@ import java.util.function.Function;
  * concurrent creates of one name cannot both succeed.
  */
 public final class LvolStore {
-    /** The attribute holding a volume's name. */
-    public static final String NAME = "name";
+    /** Attributes under this prefix are the store's own; user attributes may not use it. */
+    public static final String RESERVED_PREFIX = "peregrine.";
 
-    public static final int MAX_NAME_BYTES = 255;
+    /** The attribute holding a volume's name. */
+    public static final String NAME = RESERVED_PREFIX + "name";
+
+    /** A snapshot's source volume, a clone's snapshot (UUID). */
+    public static final String ORIGIN = RESERVED_PREFIX + "origin";
+
+    /** Creation time, milliseconds since the epoch. */
+    public static final String CREATED = RESERVED_PREFIX + "created";
+
+    /** Names as the management API allows them: 1-63 of [A-Za-z0-9._-], starting alphanumeric. */
+    private static final java.util.regex.Pattern NAME_RULE =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
     private final BlobStore store;
     private final ReactorCore md;
@@ -50,6 +61,12 @@ public final class LvolStore {
 
     /** Formats {@code bdev} as a new, empty pool. */
     public static CompletableFuture<LvolStore> create(Bdev bdev, ReactorCore md, PoolOptions options) {
+        if (options.name() == null || !NAME_RULE.matcher(options.name()).matches()) {
+            return failed(
+                    Reason.INVALID_ARGUMENT,
+                    "pool name '" + options.name() + "' must be 1-63 characters of A-Z a-z 0-9 . _ -, starting"
+                            + " with a letter or digit");
+        }
         return BlobStore.create(bdev, md, options.name(), options.clusterSize(), options.force())
                 .thenCompose(LvolStore::index);
     }
@@ -120,17 +137,30 @@ public final class LvolStore {
                             + store.bdev().blockSize() + "-byte block size");
         }
         long clusters = (sizeBytes + cs - 1) / cs;
-        return withNewName(name, attributes, x -> store.createBlob(clusters, thin, x));
+        return withNewName(name, attributes, null, x -> store.createBlob(clusters, thin, x));
     }
 
     /** Snapshots {@code volume} as {@code snapshotName}. */
     public CompletableFuture<Volume> snapshot(String volume, String snapshotName, Map<String, String> attributes) {
-        return resolve(volume).thenCompose(src -> withNewName(snapshotName, attributes, x -> store.snapshot(src, x)));
+        return resolve(volume)
+                .thenCompose(src -> withNewName(snapshotName, attributes, src, x -> store.snapshot(src, x)));
     }
 
-    /** A writable, thin clone of snapshot {@code snapshot}, named {@code cloneName}. */
+    /** A writable, thin clone of snapshot {@code snapshot} with the snapshot's size. */
     public CompletableFuture<Volume> clone(String snapshot, String cloneName, Map<String, String> attributes) {
-        return resolve(snapshot).thenCompose(snap -> withNewName(cloneName, attributes, x -> store.clone(snap, x)));
+        return clone(snapshot, cloneName, 0, attributes);
+    }
+
+    /**
+     * A writable, thin clone of snapshot {@code snapshot}, of at least {@code sizeBytes} (0: the
+     * snapshot's size; smaller than the snapshot is refused).
+     */
+    public CompletableFuture<Volume> clone(
+            String snapshot, String cloneName, long sizeBytes, Map<String, String> attributes) {
+        int cs = store.superBlock().clusterSize();
+        long clusters = (sizeBytes + cs - 1) / cs;
+        return resolve(snapshot)
+                .thenCompose(snap -> withNewName(cloneName, attributes, snap, x -> store.clone(snap, clusters, x)));
     }
 
     /**
@@ -166,8 +196,9 @@ public final class LvolStore {
 
     /** Sets a user attribute ({@code value} null removes it). */
     public CompletableFuture<Volume> setAttribute(String name, String key, String value) {
-        if (NAME.equals(key)) {
-            return failed(Reason.INVALID_ARGUMENT, "'" + NAME + "' is the volume's name, not an attribute");
+        if (key.startsWith(RESERVED_PREFIX)) {
+            return failed(
+                    Reason.INVALID_ARGUMENT, "attribute keys starting with '" + RESERVED_PREFIX + "' are reserved");
         }
         return resolve(name)
                 .thenCompose(uuid ->
@@ -204,9 +235,12 @@ public final class LvolStore {
                                         s.readBytes(),
                                         s.writes(),
                                         s.writeBytes(),
+                                        s.writeZeroes(),
                                         s.unmaps(),
                                         s.flushes(),
                                         s.errors(),
+                                        s.readNanos(),
+                                        s.writeNanos(),
                                         b.allocatedClusters()
                                                 * store.superBlock().clusterSize())));
     }
@@ -234,6 +268,7 @@ public final class LvolStore {
     private CompletableFuture<Volume> withNewName(
             String name,
             Map<String, String> attributes,
+            UUID origin,
             Function<SortedMap<String, byte[]>, CompletableFuture<BlobInfo>> create) {
         CompletableFuture<SortedMap<String, byte[]>> reserve = md.submit(() -> {
             checkName(name);
@@ -245,13 +280,19 @@ public final class LvolStore {
             }
             SortedMap<String, byte[]> x = new TreeMap<>();
             for (Map.Entry<String, String> e : attributes.entrySet()) {
-                if (NAME.equals(e.getKey())) {
+                if (e.getKey().startsWith(RESERVED_PREFIX)) {
                     throw new BlobStoreException(
-                            Reason.INVALID_ARGUMENT, "'" + NAME + "' is the volume's name, not an attribute");
+                            Reason.INVALID_ARGUMENT,
+                            "attribute key '" + e.getKey() + "': keys starting with '" + RESERVED_PREFIX
+                                    + "' are reserved");
                 }
                 x.put(e.getKey(), e.getValue().getBytes(StandardCharsets.UTF_8));
             }
             x.put(NAME, name.getBytes(StandardCharsets.UTF_8));
+            x.put(CREATED, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
+            if (origin != null) {
+                x.put(ORIGIN, origin.toString().getBytes(StandardCharsets.UTF_8));
+            }
             reserved.add(name);
             return x;
         });
@@ -271,28 +312,11 @@ public final class LvolStore {
     }
 
     private static void checkName(String name) {
-        if (name == null || name.isEmpty()) {
-            throw new BlobStoreException(Reason.INVALID_ARGUMENT, "a volume needs a name");
-        }
-        if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-            throw new BlobStoreException(
-                    Reason.INVALID_ARGUMENT, "volume name '" + name + "' is longer than " + MAX_NAME_BYTES + " bytes");
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '/') {
-                throw new BlobStoreException(
-                        Reason.INVALID_ARGUMENT,
-                        "volume name '" + name.replaceAll("\\p{Cntrl}", "?") + "' contains '/' or a control character");
-            }
-        }
-        try {
-            UUID.fromString(name);
+        if (name == null || !NAME_RULE.matcher(name).matches()) {
             throw new BlobStoreException(
                     Reason.INVALID_ARGUMENT,
-                    "volume name '" + name + "' looks like a UUID; UUIDs are reserved for looking volumes up by UUID");
-        } catch (IllegalArgumentException notAUuid) {
-            // good
+                    "volume name '" + (name == null ? "" : name.replaceAll("\\p{Cntrl}", "?"))
+                            + "' must be 1-63 characters of A-Z a-z 0-9 . _ -, starting with a letter or digit");
         }
     }
 
@@ -335,22 +359,34 @@ public final class LvolStore {
         int cs = store.superBlock().clusterSize();
         Map<String, String> attrs = new TreeMap<>();
         for (Map.Entry<String, byte[]> e : b.xattrs().entrySet()) {
-            if (!NAME.equals(e.getKey())) {
+            if (!e.getKey().startsWith(RESERVED_PREFIX)) {
                 attrs.put(e.getKey(), new String(e.getValue(), StandardCharsets.UTF_8));
             }
         }
+        UUID origin = null;
+        byte[] o = b.xattrs().get(ORIGIN);
+        if (o != null) {
+            origin = UUID.fromString(new String(o, StandardCharsets.UTF_8));
+        }
+        byte[] when = b.xattrs().get(CREATED);
+        long created = when == null ? 0 : Long.parseLong(new String(when, StandardCharsets.UTF_8));
+        Volume.Kind kind =
+                b.readOnly() ? Volume.Kind.SNAPSHOT : origin != null ? Volume.Kind.CLONE : Volume.Kind.VOLUME;
         List<String> deps = new ArrayList<>();
         for (UUID c : b.children()) {
             deps.add(names.getOrDefault(c, c.toString()));
         }
         String n = nameOf(b);
         return new Volume(
+                kind,
                 n == null ? b.uuid().toString() : n,
                 b.uuid(),
                 b.sizeClusters() * cs,
                 store.bdev().blockSize(),
                 b.thin(),
                 b.readOnly(),
+                origin,
+                created,
                 b.parent() == null
                         ? null
                         : names.getOrDefault(b.parent(), b.parent().toString()),

@@ -87,6 +87,11 @@ public final class Reactor implements AutoCloseable {
         return cpu;
     }
 
+    /** True while the driver is parked (idle); false while it polls. */
+    public boolean parked() {
+        return parking;
+    }
+
     /** How often the driver parked. */
     public long parks() {
         return (long) PARKS.getOpaque(this);

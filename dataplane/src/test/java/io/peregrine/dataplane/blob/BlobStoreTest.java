@@ -50,7 +50,7 @@ class BlobStoreTest {
 
     static SortedMap<String, byte[]> name(String n) {
         SortedMap<String, byte[]> m = new TreeMap<>();
-        m.put("name", n.getBytes(StandardCharsets.UTF_8));
+        m.put("peregrine.name", n.getBytes(StandardCharsets.UTF_8));
         return m;
     }
 
@@ -94,7 +94,7 @@ class BlobStoreTest {
         assertTrue(store.loadReport().clean());
         BlobInfo again = r.runUntil(store.get(v.uuid()));
         assertEquals(2, again.allocatedClusters());
-        assertEquals("v", new String(again.xattrs().get("name"), StandardCharsets.UTF_8));
+        assertEquals("v", new String(again.xattrs().get("peregrine.name"), StandardCharsets.UTF_8));
         BlobChannel ch2 = store.openChannel(v.uuid(), r.core());
         assertFilled(read(r, ch2, 0, 8), (byte) 1, "cluster 0");
         assertFilled(read(r, ch2, 5 * CB, 1), (byte) 5, "cluster 5");
@@ -125,7 +125,7 @@ class BlobStoreTest {
         assertEquals(
                 IoStatus.READ_ONLY, io(r, cb -> sc.write(0, 1, BlobTestSupport.segment(new byte[512]), 0, false, cb)));
 
-        BlobInfo c = r.runUntil(store.clone(s.uuid(), name("c")));
+        BlobInfo c = r.runUntil(store.clone(s.uuid(), 0, name("c")));
         BlobChannel cc = store.openChannel(c.uuid(), r.core());
         assertFilled(read(r, cc, 0, 2 * CB), (byte) 0xa, "clone reads through");
         write(r, cc, CB, CB, (byte) 0xc);
@@ -178,7 +178,7 @@ class BlobStoreTest {
         write(r, vc, 0, 2 * CB, (byte) 3);
         vc.close();
         BlobInfo s = r.runUntil(store.snapshot(v.uuid(), name("s")));
-        BlobInfo c = r.runUntil(store.clone(s.uuid(), name("c")));
+        BlobInfo c = r.runUntil(store.clone(s.uuid(), 0, name("c")));
         BlobInfo d = r.runUntil(store.decouple(c.uuid()));
         assertNull(d.parent());
         assertEquals(2, d.allocatedClusters());

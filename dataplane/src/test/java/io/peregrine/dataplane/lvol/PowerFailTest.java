@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class PowerFailTest {
     @Test
     void acknowledgedFlushedWritesSurvivePowerFailures() {
-        run(60, 20261121L);
+        run(20, 20261121L);
     }
 
     @Test
@@ -45,7 +45,7 @@ class PowerFailTest {
             Workload w = new Workload(pool, r.core(), rnd.nextLong(), cycle, model::accept);
             w.adopt(r.runUntil(pool.list()));
             r.core().addPoller(w);
-            int steps = 50 + rnd.nextInt(3000);
+            int steps = 50 + rnd.nextInt(2000);
             long t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) {
                 r.core().runOnce();

@@ -56,8 +56,12 @@ public sealed interface MdRecord {
         }
     }
 
-    /** A thin, writable child of {@code snapshot} with the snapshot's size and no clusters. */
-    record Clone(long snapshot, long cloneId, UUID uuid, SortedMap<String, byte[]> xattrs) implements MdRecord {
+    /**
+     * A thin, writable child of {@code snapshot} with no clusters, of {@code sizeClusters} (at
+     * least the snapshot's).
+     */
+    record Clone(long snapshot, long cloneId, UUID uuid, long sizeClusters, SortedMap<String, byte[]> xattrs)
+            implements MdRecord {
         public int type() {
             return 6;
         }

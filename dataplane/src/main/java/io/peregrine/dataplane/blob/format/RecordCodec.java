@@ -37,6 +37,7 @@ public final class RecordCodec {
             case MdRecord.Clone c -> {
                 out.putLong(c.snapshot()).putLong(c.cloneId());
                 uuid(out, c.uuid());
+                out.putLong(c.sizeClusters());
                 BlobImage.encodeXattrs(out, c.xattrs());
             }
             case MdRecord.Delete d -> out.putLong(d.blob());
@@ -104,8 +105,9 @@ public final class RecordCodec {
                     long snap = body.getLong();
                     long clone = body.getLong();
                     UUID u = Uuids.get(body);
+                    long size = body.getLong();
                     SortedMap<String, byte[]> x = BlobImage.decodeXattrs(body, where);
-                    yield new MdRecord.Clone(snap, clone, u, x);
+                    yield new MdRecord.Clone(snap, clone, u, size, x);
                 }
                 case 7 -> new MdRecord.Delete(body.getLong());
                 case 8 -> new MdRecord.Merge(body.getLong(), body.getLong());

@@ -14,8 +14,8 @@ package io.peregrine.dataplane.reactor;
  * @param pollParkMaxNanos the longest of those short parks
  */
 public record IdlePolicy(long spinNanos, long maxParkNanos, long pollParkMinNanos, long pollParkMaxNanos) {
-    /** 200 µs of spinning after work, 100 ms parks when idle, 20 µs..1 ms back-off for slow I/O. */
-    public static final IdlePolicy DEFAULT = new IdlePolicy(200_000, 100_000_000, 20_000, 1_000_000);
+    /** 200 µs of spinning after work, 500 ms parks when idle, 20 µs..1 ms back-off for slow I/O. */
+    public static final IdlePolicy DEFAULT = new IdlePolicy(200_000, 500_000_000, 20_000, 1_000_000);
 
     /** Never park: the SPDK behaviour, for comparison in benchmarks. */
     public static final IdlePolicy BUSY_POLL = new IdlePolicy(Long.MAX_VALUE, 0, 0, 0);

@@ -112,7 +112,8 @@ public final class BlobChannel implements AutoCloseable {
     }
 
     private void count(int i, long v) {
-        STAT.setOpaque(stats, i, (long) STAT.getOpaque(stats, i) + v);
+        // only this thread writes: a plain read, and an opaque store other threads can read
+        STAT.setOpaque(stats, i, stats[i] + v);
     }
 
     // ------------------------------------------------------------------ submission
@@ -125,6 +126,15 @@ public final class BlobChannel implements AutoCloseable {
         }
         BlobIo io = take(IoType.READ, lba, blocks, buf, bufOffset, false, cb);
         track(io);
+        long first = lba & (clusterBlocks - 1);
+        if (first + blocks <= clusterBlocks) {
+            // the common case: one cluster, one device I/O, which completes later by contract
+            int e = blob.resolve((int) (lba >>> clusterShift));
+            if (e != 0) {
+                bdev.read(physical(e, first), blocks, buf, bufOffset, io);
+                return;
+            }
+        }
         long done = 0;
         while (done < blocks) {
             long at = lba + done;
@@ -206,6 +216,14 @@ public final class BlobChannel implements AutoCloseable {
     private void startWrite(BlobIo io) {
         inflightWrites++;
         track(io);
+        long first = io.lba & (clusterBlocks - 1);
+        if (io.type == IoType.WRITE && first + io.blocks <= clusterBlocks) {
+            int e = blob.map.get((int) (io.lba >>> clusterShift));
+            if (e != 0) {
+                bdev.write(physical(e, first), (int) io.blocks, io.buf, io.bufOffset, io);
+                return;
+            }
+        }
         long done = 0;
         while (done < io.blocks) {
             long at = io.lba + done;

@@ -38,7 +38,11 @@ public record TargetAddress(String trtype, String adrfam, String traddr, String 
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not a target address (tcp://HOST:PORT): '" + text + "'", e);
         }
-        if (!"tcp".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0) {
+        if (uri.getScheme() != null && !"tcp".equals(uri.getScheme())) {
+            throw new IllegalArgumentException(
+                    "only the tcp transport is supported (tcp://HOST:PORT), got '" + text + "'");
+        }
+        if (uri.getHost() == null || uri.getPort() < 0) {
             throw new IllegalArgumentException("not a target address (tcp://HOST:PORT): '" + text + "'");
         }
         String host = uri.getHost();

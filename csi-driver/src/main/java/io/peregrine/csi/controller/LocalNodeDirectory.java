@@ -18,21 +18,23 @@ public final class LocalNodeDirectory implements NodeDirectory {
     private final String nodeName;
     private final DataplaneClient dataplane;
     private final String hostNqn;
+    private final StorageNode node;
 
     public LocalNodeDirectory(String nodeName, DataplaneClient dataplane, String hostNqn) {
         this.nodeName = nodeName;
         this.dataplane = dataplane;
         this.hostNqn = hostNqn;
+        this.node = new StorageNode(nodeName, dataplane, this::targets);
     }
 
     @Override
     public List<StorageNode> storageNodes() {
-        return List.of(node());
+        return List.of(node);
     }
 
     @Override
     public Optional<StorageNode> storageNode(String name) {
-        return nodeName.equals(name) ? Optional.of(node()) : Optional.empty();
+        return nodeName.equals(name) ? Optional.of(node) : Optional.empty();
     }
 
     @Override
@@ -43,10 +45,6 @@ public final class LocalNodeDirectory implements NodeDirectory {
     @Override
     public Optional<String> nodeIdOf(String nqn) {
         return hostNqn.equals(nqn) ? Optional.of(nodeName) : Optional.empty();
-    }
-
-    private StorageNode node() {
-        return new StorageNode(nodeName, dataplane, targets());
     }
 
     /** The target's listeners as the daemon reports them; asked each time, as they may change. */

@@ -9,10 +9,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.handler.ssl.SslContext;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,16 +53,6 @@ public final class EpollTransport implements AutoCloseable {
                 .eventLoopGroup(group)
                 .executor(handlers)
                 .usePlaintext()
-                .build();
-    }
-
-    /** A mutually authenticated TLS channel to a remote dataplane. */
-    public ManagedChannel tlsChannelTo(String host, int port, SslContext tls) {
-        return NettyChannelBuilder.forAddress(new InetSocketAddress(host, port))
-                .channelType(EpollSocketChannel.class)
-                .eventLoopGroup(group)
-                .executor(handlers)
-                .sslContext(tls)
                 .build();
     }
 

@@ -72,7 +72,7 @@ class PlacementTest {
     }
 
     private static Placement.NodePools nodes(String name, Pool... pools) {
-        return new Placement.NodePools(new StorageNode(name, null, List.of()), List.of(pools));
+        return new Placement.NodePools(StorageNode.withTargets(name, null, List.of()), List.of(pools));
     }
 
     private static Pool pool(String name, long capacity, long free) {

@@ -58,7 +58,7 @@ public final class ControllerFixture implements AutoCloseable {
             directory = new LocalNodeDirectory(node, clients.get(node), hostNqns.get(node));
         } else {
             List<StorageNode> nodes = new ArrayList<>();
-            clients.forEach((node, client) -> nodes.add(new StorageNode(
+            clients.forEach((node, client) -> nodes.add(StorageNode.withTargets(
                     node, client, List.of(TargetAddress.tcp("10.0.0." + (nodes.size() + 1), 4420)))));
             directory = new TestDirectory(nodes, hostNqns);
         }

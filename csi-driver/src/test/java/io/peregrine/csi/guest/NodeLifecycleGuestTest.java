@@ -42,8 +42,9 @@ class NodeLifecycleGuestTest {
                         .module("xfs")
                         .timeout(Duration.ofMinutes(6))
                         .build(),
-                NodeLifecycleProbe.class,
-                "/run/csi-test");
+                NodeLifecycleProbe.JVM_OPTIONS,
+                NodeLifecycleProbe.class.getName(),
+                List.of("/run/csi-test"));
 
         assertEquals(0, result.exitCode(), result::describe);
         result.stdout().lines().filter(l -> l.startsWith("PASS")).forEach(System.out::println);

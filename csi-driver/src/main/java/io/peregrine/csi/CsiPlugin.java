@@ -7,6 +7,7 @@ import io.peregrine.csi.controller.DataplaneReadiness;
 import io.peregrine.csi.controller.LocalNodeDirectory;
 import io.peregrine.csi.controller.NodeDirectory;
 import io.peregrine.csi.dataplane.DataplaneClient;
+import io.peregrine.csi.host.BlockDevices;
 import io.peregrine.csi.host.Filesystems;
 import io.peregrine.csi.host.MountTable;
 import io.peregrine.csi.host.Mounter;
@@ -114,7 +115,8 @@ public final class CsiPlugin implements AutoCloseable {
                 NvmeSysfs.system(),
                 host,
                 new Mounter(commands, table, Duration.ofSeconds(60), options.unmountTimeout()),
-                new Filesystems(commands, Duration.ofSeconds(30), Duration.ofMinutes(10)));
+                new Filesystems(commands, Duration.ofSeconds(30), Duration.ofMinutes(10)),
+                new BlockDevices(commands, Duration.ofSeconds(30)));
     }
 
     public List<Endpoint> endpoints() {

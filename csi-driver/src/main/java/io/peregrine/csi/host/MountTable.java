@@ -58,6 +58,14 @@ public final class MountTable {
                 .toList();
     }
 
+    /** Bind mounts of device node {@code /dev/<deviceName>} (raw block staging and publishes). */
+    public List<MountInfo> bindsOfDeviceNode(String deviceName) {
+        String nodeRoot = "/" + deviceName;
+        return read().stream()
+                .filter(m -> isDeviceFilesystem(m) && m.root().equals(nodeRoot))
+                .toList();
+    }
+
     /** /dev is devtmpfs on a host, sometimes a tmpfs that udev fills inside containers. */
     private static boolean isDeviceFilesystem(MountInfo mount) {
         return "devtmpfs".equals(mount.fsType()) || "tmpfs".equals(mount.fsType());

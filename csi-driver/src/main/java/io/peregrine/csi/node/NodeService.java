@@ -3,6 +3,7 @@ package io.peregrine.csi.node;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.peregrine.csi.CsiDriver;
+import io.peregrine.csi.host.BlockDevices;
 import io.peregrine.csi.host.Filesystems;
 import io.peregrine.csi.host.HostException;
 import io.peregrine.csi.host.MountInfo;
@@ -72,6 +73,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
     private final NvmeAttacher attacher;
     private final Mounter mounter;
     private final Filesystems filesystems;
+    private final BlockDevices blockDevices;
     private final VolumeStats stats;
     private final VolumeLocks locks = new VolumeLocks();
 
@@ -81,12 +83,14 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
             NvmeSysfs sysfs,
             io.peregrine.csi.nvme.HostIdentity host,
             Mounter mounter,
-            Filesystems filesystems) {
+            Filesystems filesystems,
+            BlockDevices blockDevices) {
         this.config = config;
         this.sysfs = sysfs;
         this.attacher = new NvmeAttacher(fabrics, sysfs, host, config);
         this.mounter = mounter;
         this.filesystems = filesystems;
+        this.blockDevices = blockDevices;
         this.stats = new VolumeStats(sysfs, mounter.table());
     }
 
@@ -297,6 +301,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         }
         try {
             if (capability.hasBlock()) {
+                setDeviceReadOnly(volumeId, staged.get(), source, readOnly);
                 createDirectories(target.getParent());
                 createFile(target);
             } else {
@@ -308,6 +313,27 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         }
     }
 
+    /**
+     * Raw block: the device's read-only flag is what protects a read-only publish (see
+     * {@link BlockDevices}), and it is one flag for the whole device, so read-only and
+     * read-write publishes of one volume cannot coexist on a node.
+     */
+    private void setDeviceReadOnly(String volumeId, MountInfo staged, Path stagingFile, boolean readOnly) {
+        String device = staged.root().substring(1);
+        List<MountInfo> published = mounter.table().bindsOfDeviceNode(device).stream()
+                .filter(m -> !m.mountPoint().equals(stagingFile))
+                .toList();
+        List<MountInfo> conflicting =
+                published.stream().filter(m -> m.readOnly() != readOnly).toList();
+        if (!conflicting.isEmpty()) {
+            throw CsiErrors.failedPrecondition("volume " + volumeId + " is published "
+                    + (readOnly ? "read-write" : "read-only") + " at "
+                    + conflicting.getFirst().mountPoint()
+                    + "; a raw block device is read-only or read-write as a whole, unpublish that first");
+        }
+        blockDevices.setReadOnly(sysfs.devicePath(device), readOnly);
+    }
+
     @Override
     public void nodeUnpublishVolume(
             NodeUnpublishVolumeRequest request, StreamObserver<NodeUnpublishVolumeResponse> response) {
@@ -315,13 +341,25 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
             requireField(request.getVolumeId(), "volume_id");
             Path target = absolutePath(request.getTargetPath(), "target_path");
             try (VolumeLocks.Held _ = locks.acquire(request.getVolumeId(), "NodeUnpublishVolume")) {
+                Optional<MountInfo> mounted = mounter.table().at(target);
                 mounter.unmount(target);
                 removeTarget(target);
+                mounted.filter(m -> m.readOnly() && VolumeStats.isDeviceBind(m)).ifPresent(this::releaseReadOnly);
             } catch (HostException e) {
                 throw hostFailure("unpublishing " + request.getVolumeId() + " from " + target, e);
             }
             return NodeUnpublishVolumeResponse.getDefaultInstance();
         });
+    }
+
+    /** The last read-only publish of a raw block device is gone: writable again for the next one. */
+    private void releaseReadOnly(MountInfo unpublished) {
+        String device = unpublished.root().substring(1);
+        boolean stillReadOnly =
+                mounter.table().bindsOfDeviceNode(device).stream().anyMatch(MountInfo::readOnly);
+        if (!stillReadOnly && sysfs.namespace(device).isPresent()) {
+            blockDevices.setReadOnly(sysfs.devicePath(device), false);
+        }
     }
 
     private static void removeTarget(Path target) {

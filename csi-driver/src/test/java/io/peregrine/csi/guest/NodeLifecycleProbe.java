@@ -199,6 +199,20 @@ public final class NodeLifecycleProbe {
         check(readFiles(readOnly).equals(ext4Sum), "read-only publish shows the data");
         check(cannotWrite(readOnly.resolve("nope.txt")), "read-only publish refuses writes");
         unpublish(ext4, readOnly);
+        Path readOnlyBlock = work.resolve("pods/ro/" + block.uuid + "/dev");
+        try {
+            publish(block, readOnlyBlock, true);
+            throw new AssertionError("read-only block publish beside a read-write one succeeded");
+        } catch (StatusRuntimeException e) {
+            check(e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION, "ro beside rw: " + e.getStatus());
+        }
+        unpublish(block, block.target());
+        publish(block, readOnlyBlock, true);
+        check(java.util.Arrays.equals(readBlock(readOnlyBlock), pattern), "read-only block shows the data");
+        check(cannotWriteBlock(readOnlyBlock), "read-only block refuses writes");
+        unpublish(block, readOnlyBlock);
+        publish(block, block.target(), false);
+        writeBlock(block.target());
         pass("read-only publish");
 
         for (Volume v : all) {
@@ -367,6 +381,16 @@ public final class NodeLifecycleProbe {
             }
         }
         return buf.array();
+    }
+
+    private static boolean cannotWriteBlock(Path device) {
+        try (FileChannel ch = FileChannel.open(device, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(4096), 0);
+            ch.force(true);
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     private static boolean cannotWrite(Path file) {

@@ -143,6 +143,40 @@ class NodeServiceTest {
     }
 
     @Test
+    void aReadOnlyRawBlockPublishMakesTheDeviceReadOnlyUntilItIsGone() {
+        Vol v = export(64 * MiB);
+        stage(v, block());
+        Path rw = dir.resolve("pods/rw/dev");
+        Path ro = dir.resolve("pods/ro/dev");
+        fixture.node().nodePublishVolume(publishRequest(v, rw, block()).build());
+        assertCode(
+                Code.FAILED_PRECONDITION,
+                () -> fixture.node()
+                        .nodePublishVolume(
+                                publishRequest(v, ro, block()).setReadonly(true).build()));
+        fixture.node()
+                .nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder()
+                        .setVolumeId(v.id)
+                        .setTargetPath(rw.toString())
+                        .build());
+        fixture.node()
+                .nodePublishVolume(
+                        publishRequest(v, ro, block()).setReadonly(true).build());
+        assertTrue(host.deviceReadOnly(v.uuid));
+        assertCode(
+                Code.FAILED_PRECONDITION,
+                () -> fixture.node()
+                        .nodePublishVolume(publishRequest(v, rw, block()).build()));
+        fixture.node()
+                .nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder()
+                        .setVolumeId(v.id)
+                        .setTargetPath(ro.toString())
+                        .build());
+        assertFalse(host.deviceReadOnly(v.uuid), "writable again once the read-only publish is gone");
+        fixture.node().nodePublishVolume(publishRequest(v, rw, block()).build());
+    }
+
+    @Test
     void anUnreachableTargetIsUnavailableAndAMissingNamespaceTimesOut() {
         Vol v = export(64 * MiB);
         host.refuse(v.context.targets().getFirst());

@@ -68,6 +68,7 @@ public final class FakeHost implements Commands {
     private final Map<String, String> stored = new HashMap<>();
 
     private final Map<Path, String> lastMountOptions = new HashMap<>();
+    private final Set<String> readOnlyDevices = new HashSet<>();
     private int nextController;
     private int nextSubsystem;
     private int nextMinor = 1;
@@ -236,6 +237,7 @@ public final class FakeHost implements Commands {
                     case "blkid" -> blkid(argv);
                     case "mkfs.ext4", "mkfs.xfs" -> mkfs(argv);
                     case "resize2fs", "xfs_growfs" -> ok(argv, "");
+                    case "blockdev" -> blockdev(argv);
                     default -> fail(argv, 127, argv.getFirst() + ": command not found");
                 };
             } finally {
@@ -430,6 +432,21 @@ public final class FakeHost implements Commands {
         if (content.isEmpty()) return fail(argv, 2, "");
         if (content.startsWith("PTTYPE=")) return ok(argv, "DEVNAME=" + argv.getLast() + "\n" + content + "\n");
         return ok(argv, "DEVNAME=" + argv.getLast() + "\nUUID=x\nTYPE=" + content + "\n");
+    }
+
+    private CommandResult blockdev(List<String> argv) {
+        String name = Path.of(argv.getLast()).getFileName().toString();
+        if (!devices.containsKey(name)) return fail(argv, 1, "blockdev: cannot open " + argv.getLast());
+        if (argv.get(1).equals("--setro")) readOnlyDevices.add(name);
+        else readOnlyDevices.remove(name);
+        return ok(argv, "");
+    }
+
+    /** Whether the device of volume {@code uuid} has the kernel's read-only flag set. */
+    public synchronized boolean deviceReadOnly(UUID uuid) {
+        return devices.values().stream()
+                .anyMatch(
+                        d -> d.nqn.equals("nqn.2026-11.io.peregrine:vol:" + uuid) && readOnlyDevices.contains(d.name));
     }
 
     private CommandResult mkfs(List<String> argv) {

@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.peregrine.csi.host.BlockDevices;
 import io.peregrine.csi.host.Filesystems;
 import io.peregrine.csi.host.MountTable;
 import io.peregrine.csi.host.Mounter;
@@ -45,7 +46,8 @@ public final class NodeFixture implements AutoCloseable {
                 new NvmeSysfs(host.sys(), host.dev()),
                 HOST,
                 new Mounter(host, new MountTable(host.mountinfo()), Duration.ofSeconds(5), Duration.ofSeconds(5)),
-                new Filesystems(host, Duration.ofSeconds(5), Duration.ofSeconds(5)));
+                new Filesystems(host, Duration.ofSeconds(5), Duration.ofSeconds(5)),
+                new BlockDevices(host, Duration.ofSeconds(5)));
         String name = InProcessServerBuilder.generateName();
         try {
             server = InProcessServerBuilder.forName(name)

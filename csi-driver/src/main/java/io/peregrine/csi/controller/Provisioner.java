@@ -46,7 +46,8 @@ final class Provisioner {
         String name = request.getName();
         String dataplaneName = DataplaneNames.volume(name);
         String source = sourceKey(request);
-        Optional<VolumeLookup.Found> existing = lookup.byName(dataplaneName, name);
+        VolumeLookup.Survey survey = lookup.survey();
+        Optional<VolumeLookup.Found> existing = lookup.byName(dataplaneName, name, survey);
         if (existing.isPresent()) {
             checkCompatible(existing.get(), request, parameters, source);
             return existing.get();
@@ -59,7 +60,7 @@ final class Provisioner {
         return switch (content.getTypeCase()) {
             case SNAPSHOT -> fromSnapshot(request, content.getSnapshot().getSnapshotId(), dataplaneName, xattrs);
             case VOLUME -> fromVolume(request, content.getVolume().getVolumeId(), dataplaneName, xattrs);
-            case TYPE_NOT_SET -> empty(request, parameters, dataplaneName, xattrs);
+            case TYPE_NOT_SET -> empty(request, parameters, dataplaneName, xattrs, survey);
         };
     }
 
@@ -67,16 +68,9 @@ final class Provisioner {
             CreateVolumeRequest request,
             VolumeParameters parameters,
             String dataplaneName,
-            Map<String, String> xattrs) {
-        List<Placement.NodePools> nodes = new ArrayList<>();
-        List<String> unreachable = new ArrayList<>();
-        for (StorageNode node : directory.storageNodes()) {
-            try {
-                nodes.add(new Placement.NodePools(node, node.dataplane().listPools()));
-            } catch (StatusRuntimeException e) {
-                unreachable.add(node.name());
-            }
-        }
+            Map<String, String> xattrs,
+            VolumeLookup.Survey survey) {
+        List<Placement.NodePools> nodes = survey.reachable();
         long estimate = Capacities.size(request.getCapacityRange(), 1 << 20, 0);
         Placement.Result placement = Placement.place(
                 nodes, request.getAccessibilityRequirements(), estimate, parameters.thin(), parameters.pool());
@@ -103,7 +97,6 @@ final class Provisioner {
             }
         }
         String why = placement.candidates().isEmpty() ? placement.whyNone() : String.join("; ", failures);
-        if (!unreachable.isEmpty()) why += " (not asked, unreachable: " + unreachable + ")";
         throw CsiErrors.resourceExhausted("cannot place volume '" + request.getName() + "': " + why);
     }
 

@@ -42,30 +42,52 @@ final class VolumeLookup {
         }
     }
 
+    /** Every storage node's pools, asked once per call, and the nodes that did not answer. */
+    record Survey(List<Placement.NodePools> reachable, List<String> unreachable) {}
+
+    Survey survey() {
+        List<Placement.NodePools> reachable = new ArrayList<>();
+        List<String> unreachable = new ArrayList<>();
+        for (StorageNode node : directory.storageNodes()) {
+            try {
+                reachable.add(new Placement.NodePools(node, node.dataplane().listPools()));
+            } catch (StatusRuntimeException e) {
+                unreachable.add(node.name() + " (" + e.getStatus().getCode() + ")");
+            }
+        }
+        return new Survey(reachable, unreachable);
+    }
+
+    Optional<Found> byName(String dataplaneName, String csiName) {
+        return byName(dataplaneName, csiName, survey());
+    }
+
     /**
      * The object created for CSI name {@code csiName} under dataplane name {@code dataplaneName}.
      * When some node cannot be asked and the name is not found elsewhere the answer would be a
      * guess, so that is UNAVAILABLE: creating a second volume for one name is the failure
      * idempotency exists to prevent.
      */
-    Optional<Found> byName(String dataplaneName, String csiName) {
-        List<String> unreachable = new ArrayList<>();
-        for (StorageNode node : directory.storageNodes()) {
-            try {
-                for (Pool pool : node.dataplane().listPools()) {
-                    Optional<Volume> v = node.dataplane().findVolume(pool.getName(), dataplaneName);
-                    if (v.isPresent()) {
-                        String owner = v.get().getXattrsOrDefault(DataplaneNames.CSI_NAME, "");
-                        if (!owner.equals(csiName)) {
-                            throw CsiErrors.alreadyExists("dataplane name " + dataplaneName + " on " + node.name() + "/"
-                                    + pool.getName() + " belongs to '" + owner + "', not '" + csiName + "'");
-                        }
-                        return Optional.of(new Found(node, v.get()));
-                    }
+    Optional<Found> byName(String dataplaneName, String csiName, Survey survey) {
+        List<String> unreachable = new ArrayList<>(survey.unreachable());
+        for (Placement.NodePools node : survey.reachable()) {
+            for (Pool pool : node.pools()) {
+                Optional<Volume> v;
+                try {
+                    v = node.node().dataplane().findVolume(pool.getName(), dataplaneName);
+                } catch (StatusRuntimeException e) {
+                    unreachable.add(node.node().name() + " (" + e.getStatus().getCode() + ")");
+                    break;
                 }
-            } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() == io.grpc.Status.Code.ALREADY_EXISTS) throw e;
-                unreachable.add(node.name() + " (" + e.getStatus().getCode() + ")");
+                if (v.isPresent()) {
+                    String owner = v.get().getXattrsOrDefault(DataplaneNames.CSI_NAME, "");
+                    if (!owner.equals(csiName)) {
+                        throw CsiErrors.alreadyExists("dataplane name " + dataplaneName + " on "
+                                + node.node().name() + "/" + pool.getName() + " belongs to '" + owner + "', not '"
+                                + csiName + "'");
+                    }
+                    return Optional.of(new Found(node.node(), v.get()));
+                }
             }
         }
         if (!unreachable.isEmpty()) {

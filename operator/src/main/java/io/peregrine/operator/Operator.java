@@ -10,7 +10,9 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The Peregrine operator: competes for the leader lease and, while it holds it, runs the
@@ -33,6 +35,7 @@ public final class Operator implements AutoCloseable {
             Thread.ofVirtual().name("operator-term").factory());
     private volatile ControlLoops term;
     private volatile boolean failed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     public Operator(
             KubernetesClient client,
@@ -52,12 +55,20 @@ public final class Operator implements AutoCloseable {
                 config.leaderLeaseName(),
                 config.identity(),
                 config.leaderTiming(),
-                () -> transitions.execute(this::startTerm),
-                () -> transitions.execute(this::stopTerm));
+                () -> transition(this::startTerm),
+                () -> transition(this::stopTerm));
     }
 
     public void start() {
         election.start();
+    }
+
+    private void transition(Runnable change) {
+        try {
+            transitions.execute(change);
+        } catch (RejectedExecutionException e) {
+            // closed: close() stops the last term itself
+        }
     }
 
     private void startTerm() {
@@ -115,11 +126,17 @@ public final class Operator implements AutoCloseable {
         return metrics;
     }
 
-    /** Gives up the lease (a standby takes over at once) and stops everything this instance started. */
+    /**
+     * Stops the control loops, then gives up the lease so a standby takes over at once, then
+     * closes the dataplane channels. Loops stop first so that nothing is written once another
+     * replica may lead.
+     */
     @Override
     public void close() {
-        election.close();
-        transitions.execute(this::stopTerm);
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        transition(this::stopTerm);
         transitions.shutdown();
         try {
             if (!transitions.awaitTermination(30, TimeUnit.SECONDS)) {
@@ -128,6 +145,7 @@ public final class Operator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        election.close();
         dataplanes.close();
     }
 }

@@ -1,5 +1,8 @@
 package io.peregrine.operator;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -133,16 +136,12 @@ public final class OperatorMain {
 
     /** The CRDs must be installed before anything else makes sense; say so plainly. */
     private static void checkCrds(KubernetesClient client) {
-        for (Class<? extends io.fabric8.kubernetes.client.CustomResource<?, ?>> kind :
-                List.of(StorageNode.class, DiskPool.class)) {
+        for (Class<? extends CustomResource<?, ?>> kind : List.of(StorageNode.class, DiskPool.class)) {
             try {
                 client.resources(kind)
-                        .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
-                                .withLimit(1L)
-                                .build());
+                        .list(new ListOptionsBuilder().withLimit(1L).build());
             } catch (KubernetesClientException e) {
-                String crd = io.fabric8.kubernetes.api.model.HasMetadata.getPlural(kind) + "."
-                        + io.fabric8.kubernetes.api.model.HasMetadata.getGroup(kind);
+                String crd = HasMetadata.getPlural(kind) + "." + HasMetadata.getGroup(kind);
                 throw new StartupException(
                         switch (e.getCode()) {
                             case 404 ->
@@ -152,10 +151,19 @@ public final class OperatorMain {
                                 "not allowed to list " + crd + " (" + e.getCode() + "); the operator's service"
                                         + " account needs the ClusterRole in the operator README";
                             default ->
-                                "cannot reach the Kubernetes API at " + client.getMasterUrl() + ": " + e.getMessage();
+                                "cannot reach the Kubernetes API at " + client.getMasterUrl() + " (" + rootCause(e)
+                                        + "); point KUBECONFIG at your cluster's kubeconfig, or run inside a pod";
                         });
             }
         }
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 
     private static String hostName() {

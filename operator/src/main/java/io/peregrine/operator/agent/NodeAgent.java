@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 public final class NodeAgent implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(NodeAgent.class.getName());
+    private static final Duration MIN_CALL_TIMEOUT = Duration.ofSeconds(5);
 
     private final StorageNodeRegistrar registrar;
     private final NodeServiceBlockingStub dataplane;
@@ -47,7 +48,9 @@ public final class NodeAgent implements AutoCloseable {
         this.dataplane = dataplane;
         this.managementEndpoint = managementEndpoint;
         this.renewInterval = renewInterval;
-        this.callTimeout = renewInterval;
+        // A slow answer is still an answer: only a dataplane that cannot reply within a few seconds
+        // (or the renew interval, if longer) stops the heartbeat.
+        this.callTimeout = renewInterval.compareTo(MIN_CALL_TIMEOUT) > 0 ? renewInterval : MIN_CALL_TIMEOUT;
     }
 
     /** One heartbeat: ask the dataplane, then renew the lease and register. Returns whether the dataplane answered. */

@@ -660,8 +660,8 @@ public final class DiskPoolReconciler implements Reconciler {
 
     private void writeStatus(Reconciliation r) {
         DiskPoolStatus after = r.status.build();
-        if (after.equals(r.before)) {
-            return;
+        if (after.equals(r.before) || Thread.currentThread().isInterrupted()) {
+            return; // nothing new, or this term ended mid-reconcile (a cancelled call is not news)
         }
         DiskPool copy = copy(r.resource);
         copy.setStatus(after);
@@ -684,6 +684,9 @@ public final class DiskPoolReconciler implements Reconciler {
             return;
         }
         Condition c = now.get();
+        if (type.equals(ConditionTypes.SPEC_APPLIED) && c.isTrue() && was.isEmpty()) {
+            return; // a spec applied from the start is no news; only a refused edit and its fix are
+        }
         boolean good = type.equals(ConditionTypes.DELETION_BLOCKED) ? !c.isTrue() : c.isTrue();
         if (!good && c.status().equals(UNKNOWN) && was.isEmpty() && Reasons.NODE_NOT_READY.equals(c.reason())) {
             return; // a pool created before its node was judged: not worth a warning

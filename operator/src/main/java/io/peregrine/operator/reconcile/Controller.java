@@ -97,7 +97,9 @@ public final class Controller implements AutoCloseable {
             }
         } catch (KubernetesClientException e) {
             queue.addRateLimited(key);
-            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+            if (Thread.currentThread().isInterrupted()) {
+                outcome = Outcome.ERROR; // stopped mid-call: this term is over, nothing to report
+            } else if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
                 // Someone wrote the object after our informer saw it; the retry reads the new version.
                 LOG.log(Level.DEBUG, "{0} {1}: conflict, retrying with the newer version", kind, key);
                 outcome = Outcome.REQUEUE;

@@ -33,8 +33,8 @@ import java.util.Optional;
  */
 public final class OperatorHarness implements AutoCloseable {
 
-    public static final Duration NODE_LEASE = Duration.ofSeconds(2);
-    public static final Duration NODE_RENEW = Duration.ofMillis(400);
+    public static final Duration NODE_LEASE = Duration.ofSeconds(3);
+    public static final Duration NODE_RENEW = Duration.ofMillis(500);
 
     public final MockCluster cluster = new MockCluster();
     public final Dataplanes dataplanes = Dataplanes.forTests();
@@ -48,8 +48,8 @@ public final class OperatorHarness implements AutoCloseable {
 
     public static OperatorConfig testConfig(String identity) {
         return OperatorConfig.defaults(MockCluster.NAMESPACE, identity)
-                .withLeaderTiming(new LeaderElection.Timing(
-                        Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(250)))
+                .withLeaderTiming(
+                        new LeaderElection.Timing(Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)))
                 .withWorkers(4)
                 .withNodeLeaseDuration(NODE_LEASE)
                 .withPoolRefresh(Duration.ofMillis(500))
@@ -150,8 +150,10 @@ public final class OperatorHarness implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        operators.forEach(Operator::close);
+        // Writers stop before watchers: the mock server stalls when a watch closes while an event
+        // is on its way to it (see MockCluster#close).
         agents.values().forEach(NodeAgent::close);
+        operators.forEach(Operator::close);
         dataplanes.close();
         cluster.close();
     }

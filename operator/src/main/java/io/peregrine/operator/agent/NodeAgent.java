@@ -63,10 +63,15 @@ public final class NodeAgent implements AutoCloseable {
             health = stub.checkHealth(CheckHealthRequest.getDefaultInstance());
         } catch (StatusRuntimeException e) {
             if (dataplaneAnswering) {
+                Throwable cause = e.getStatus().getCause();
                 LOG.log(
                         Level.WARNING,
-                        "the dataplane stopped answering ({0}); not renewing lease of node {1}",
-                        e.getStatus(),
+                        "the dataplane stopped answering ({0}{1}{2}); not renewing the lease of node {3}",
+                        e.getStatus().getCode(),
+                        e.getStatus().getDescription() == null
+                                ? ""
+                                : ": " + e.getStatus().getDescription(),
+                        cause == null ? "" : ": " + cause.getMessage(),
                         registrar.nodeName());
             }
             dataplaneAnswering = false;

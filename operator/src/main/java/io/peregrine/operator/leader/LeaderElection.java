@@ -118,13 +118,24 @@ public final class LeaderElection implements AutoCloseable {
         LOG.log(Level.INFO, "lease {0}/{1} is held by {2}", namespace, leaseName, leader);
     }
 
-    /** Stops competing; a leader releases the lease so a standby takes over at once. */
+    /**
+     * Stops competing; a leader releases the lease so a standby takes over at once. Waits at most
+     * the renew deadline for the release: with the API server unreachable the lease simply expires.
+     */
     @Override
     public void close() {
         closed = true;
         CompletableFuture<?> current = term;
         if (current != null) {
-            current.cancel(true); // runs the elector's release and onStopLeading
+            // Cancelling runs the elector's release (API calls, with their retries) on this thread.
+            Thread release = Thread.ofVirtual().name("leader-release").start(() -> current.cancel(true));
+            try {
+                if (!release.join(timing.renewDeadline())) {
+                    LOG.log(Level.WARNING, "{0}: could not release the lease in time; it will expire", identity);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         stopped();
         Thread t;
@@ -133,7 +144,7 @@ public final class LeaderElection implements AutoCloseable {
         }
         if (t != null) {
             try {
-                t.join(timing.leaseDuration());
+                t.join(timing.retryPeriod());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -121,9 +121,7 @@ class ScaleMockTest {
 
                 assertEquals(NODES * POOLS_PER_NODE, metrics.dataplaneCallCount("CreatePool", "OK"));
                 for (Dataplanes.Node node : nodes) {
-                    assertEquals(
-                            POOLS_PER_NODE,
-                            node.testDouble().orElseThrow().loadedPools().size());
+                    assertEquals(POOLS_PER_NODE, node.loadedPools().size());
                 }
 
                 report.append(String.format(

@@ -67,7 +67,7 @@ class DiskPoolBadSpecMockTest {
     private void assertNothingCreated(String pool, double callsBefore) {
         assertEquals(callsBefore, createCalls(), "no pool created or imported");
         assertFalse(h.pool(pool).hasFinalizer(Crds.POOL_FINALIZER), "no finalizer: nothing to protect");
-        assertFalse(nodeA.testDouble().orElseThrow().loadedPools().contains(pool));
+        assertFalse(nodeA.loadedPools().contains(pool));
     }
 
     @Test
@@ -135,7 +135,7 @@ class DiskPoolBadSpecMockTest {
         assertEquals(DiskPoolPhase.Offline, h.pool("on-offline").getStatus().phase());
         assertTrue(ready.message().contains("Nothing was created"), ready.message());
         assertEquals(before, createCalls());
-        assertTrue(nodeB.testDouble().orElseThrow().loadedPools().isEmpty());
+        assertTrue(nodeB.loadedPools().isEmpty());
 
         // and the pool follows its node back
         h.startAgent("node-b");
@@ -160,7 +160,7 @@ class DiskPoolBadSpecMockTest {
         // Deleting the owner frees the disk; the waiting pool then takes it.
         h.kubectl().resources(DiskPool.class).withName("first").delete();
         Await.until("second Online", () -> Reasons.POOL_ONLINE.equals(h.readyReason("second")), () -> h.pool("second"));
-        assertEquals("second", nodeA.testDouble().orElseThrow().storeOn(disk));
+        assertEquals("second", nodeA.poolOn(disk));
     }
 
     @Test

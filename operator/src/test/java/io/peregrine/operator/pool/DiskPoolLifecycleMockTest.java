@@ -95,7 +95,7 @@ class DiskPoolLifecycleMockTest {
                         .orElseThrow()
                         .reason());
         assertTrue(pool.hasFinalizer(Crds.POOL_FINALIZER));
-        assertEquals("fast", node.testDouble().orElseThrow().storeOn(disk));
+        assertEquals("fast", node.poolOn(disk));
         Await.until("events", () -> h.eventReasons("fast").contains(Reasons.POOL_ONLINE), () -> h.eventReasons("fast"));
         assertTrue(
                 h.eventReasons("fast").contains(Reasons.POOL_CREATED),
@@ -121,8 +121,7 @@ class DiskPoolLifecycleMockTest {
                         .orElse(false),
                 () -> h.pool("fast"));
         assertNotNull(h.pool("fast").getMetadata().getDeletionTimestamp());
-        assertEquals(
-                "fast", node.testDouble().orElseThrow().storeOn(node.disks().getFirst()));
+        assertEquals("fast", node.poolOn(node.disks().getFirst()));
         assertTrue(h.poolCondition("fast", ConditionTypes.DELETION_BLOCKED)
                 .orElseThrow()
                 .message()
@@ -131,7 +130,7 @@ class DiskPoolLifecycleMockTest {
         volumes.deleteVolume(
                 DeleteVolumeRequest.newBuilder().setUuid(v.getUuid()).build());
         Await.until("DiskPool gone", () -> h.pool("fast") == null, () -> h.pool("fast"));
-        assertNull(node.testDouble().orElseThrow().storeOn(node.disks().getFirst()), "pool destroyed");
+        assertNull(node.poolOn(node.disks().getFirst()), "pool destroyed");
         assertTrue(
                 h.eventReasons("fast").contains(Reasons.POOL_DESTROYED),
                 h.eventReasons("fast").toString());
@@ -174,7 +173,7 @@ class DiskPoolLifecycleMockTest {
         Await.until("DiskInUse", () -> Reasons.DISK_IN_USE.equals(h.readyReason("mine")), () -> h.pool("mine"));
         Condition ready = h.poolCondition("mine", ConditionTypes.READY).orElseThrow();
         assertTrue(ready.message().contains("someone-else"), ready.message());
-        assertEquals("someone-else", node.testDouble().orElseThrow().storeOn(disk));
+        assertEquals("someone-else", node.poolOn(disk));
     }
 
     @Test
@@ -187,7 +186,7 @@ class DiskPoolLifecycleMockTest {
         h.createPool("dup", "node-a", node.disks().get(0));
         Await.until(
                 "PoolNameConflict", () -> Reasons.POOL_NAME_CONFLICT.equals(h.readyReason("dup")), () -> h.pool("dup"));
-        assertNull(node.testDouble().orElseThrow().storeOn(node.disks().get(0)));
+        assertNull(node.poolOn(node.disks().get(0)));
     }
 
     @Test
@@ -197,9 +196,8 @@ class DiskPoolLifecycleMockTest {
         awaitPhase("keep", DiskPoolPhase.Online);
         h.kubectl().resources(DiskPool.class).withName("keep").delete();
         Await.until("DiskPool gone", () -> h.pool("keep") == null, () -> h.pool("keep"));
-        var dataplane = node.testDouble().orElseThrow();
-        assertTrue(dataplane.loadedPools().isEmpty(), "unloaded");
-        assertEquals("keep", dataplane.storeOn(disk), "but still on the disk");
+        assertTrue(node.loadedPools().isEmpty(), "unloaded");
+        assertEquals("keep", node.poolOn(disk), "but still on the disk");
         assertTrue(h.eventReasons("keep").contains(Reasons.POOL_EXPORTED));
         PoolServiceGrpc.newBlockingStub(node.channel())
                 .importPool(ImportPoolRequest.newBuilder().setDiskUri(disk).build());
@@ -227,7 +225,7 @@ class DiskPoolLifecycleMockTest {
         assertEquals(h.pool("fixed").getMetadata().getGeneration(), applied.observedGeneration());
         assertEquals(DiskPoolPhase.Online, h.pool("fixed").getStatus().phase(), "still serving as it was");
         assertEquals(node.disks().getFirst(), h.pool("fixed").getStatus().disk());
-        assertNull(node.testDouble().orElseThrow().storeOn(node.disks().get(1)), "nothing moved");
+        assertNull(node.poolOn(node.disks().get(1)), "nothing moved");
         Await.until(
                 "a warning event",
                 () -> h.eventReasons("fixed").contains(Reasons.IMMUTABLE_FIELD_CHANGED),
@@ -286,13 +284,14 @@ class DiskPoolLifecycleMockTest {
     void aRestartedDataplaneGetsItsPoolImportedAgain() {
         h.createPool("durable", "node-a", node.disks().getFirst());
         awaitPhase("durable", DiskPoolPhase.Online);
-        node.testDouble().orElseThrow().restart(); // a daemon that does not import on start
+        node.stop(); // the daemon restarts; the double does not import its pools on start
+        node.start();
         Await.until(
                 "imported again",
                 () -> h.eventReasons("durable").contains(Reasons.POOL_IMPORTED),
                 () -> h.eventReasons("durable"));
         awaitPhase("durable", DiskPoolPhase.Online);
-        assertEquals(List.of("durable"), node.testDouble().orElseThrow().loadedPools());
+        assertEquals(List.of("durable"), node.loadedPools());
     }
 
     @Test
@@ -307,6 +306,6 @@ class DiskPoolLifecycleMockTest {
         Await.until("PoolGone", () -> Reasons.POOL_GONE.equals(h.readyReason("lost")), () -> h.pool("lost"));
         assertEquals(DiskPoolPhase.Error, h.pool("lost").getStatus().phase());
         assertEquals(1, operator.metrics().dataplaneCallCount("CreatePool", "OK"), "created once, never again");
-        assertNull(node.testDouble().orElseThrow().storeOn(node.disks().getFirst()));
+        assertNull(node.poolOn(node.disks().getFirst()));
     }
 }

@@ -1,6 +1,12 @@
 package io.peregrine.operator.testing;
 
 import io.grpc.Channel;
+import io.peregrine.dataplane.api.v1.Device;
+import io.peregrine.dataplane.api.v1.GetNodeInfoRequest;
+import io.peregrine.dataplane.api.v1.ListPoolsRequest;
+import io.peregrine.dataplane.api.v1.NodeServiceGrpc;
+import io.peregrine.dataplane.api.v1.Pool;
+import io.peregrine.dataplane.api.v1.PoolServiceGrpc;
 import io.peregrine.operator.dataplane.ChannelFactory;
 import java.util.List;
 import java.util.Optional;
@@ -10,6 +16,8 @@ import java.util.Optional;
  * double for real daemons when the dataplane daemon lands: implement this over daemons started in
  * process (file-backed disks in a temp directory, the management API on a Unix socket per node,
  * {@code NettyChannelFactory} as {@link #channels()}) and return it from {@link #forTests()}.
+ * Tests look at the dataplane only through its API ({@link Node#loadedPools}, {@link Node#poolOn});
+ * just two use {@link Node#testDouble} for faults a real daemon cannot be told to have.
  */
 public interface Dataplanes extends AutoCloseable {
 
@@ -47,5 +55,27 @@ public interface Dataplanes extends AutoCloseable {
 
         /** The in-process double behind it, for fault injection; empty for a real daemon. */
         Optional<DataplaneDouble> testDouble();
+
+        /** Names of the pools the dataplane has loaded, asked through its API (ListPools). */
+        default List<String> loadedPools() {
+            return PoolServiceGrpc.newBlockingStub(channel())
+                    .listPools(ListPoolsRequest.getDefaultInstance())
+                    .getPoolsList()
+                    .stream()
+                    .map(Pool::getName)
+                    .toList();
+        }
+
+        /** The pool a disk holds, loaded or not, or null; asked through the API (NodeInfo devices). */
+        default String poolOn(String disk) {
+            return NodeServiceGrpc.newBlockingStub(channel())
+                    .getNodeInfo(GetNodeInfoRequest.getDefaultInstance())
+                    .getDevicesList()
+                    .stream()
+                    .filter(d -> d.getUri().equals(disk) && !d.getPool().isEmpty())
+                    .map(Device::getPool)
+                    .findFirst()
+                    .orElse(null);
+        }
     }
 }

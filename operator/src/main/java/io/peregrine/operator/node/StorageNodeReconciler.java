@@ -24,6 +24,7 @@ import io.peregrine.operator.reconcile.Result;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -96,7 +97,7 @@ public final class StorageNodeReconciler implements Reconciler {
                 reason = Reasons.LEASE_EXPIRED;
                 message = "lease " + lease + " was not renewed for "
                         + expired.leaseDuration().toSeconds()
-                        + "s (expired " + expired.expiredAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        + "s (expired " + expired.expiredAt().truncatedTo(ChronoUnit.SECONDS)
                         + "): the node agent or its dataplane is down, or the node is unreachable. Check the"
                         + " Peregrine pods on node '" + name + "'.";
             }

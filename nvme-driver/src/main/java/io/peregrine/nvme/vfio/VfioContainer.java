@@ -87,20 +87,22 @@ final class VfioContainer implements DmaMapper, AutoCloseable {
             MemorySegment full = arena.allocate(needed, 8);
             full.set(ValueLayout.JAVA_INT, 0, needed);
             if (libc.ioctl(fd, VFIO_IOMMU_GET_INFO, full) < 0) return;
-            int capOffset = full.get(ValueLayout.JAVA_INT, 16);
+            // capabilities sit at whatever offset the kernel chose: read them unaligned
+            int capOffset = full.get(ValueLayout.JAVA_INT_UNALIGNED, 16);
             while (capOffset != 0 && capOffset + CAP_HEADER.byteSize() <= needed) {
-                int id = full.get(ValueLayout.JAVA_SHORT, capOffset) & 0xffff;
+                int id = full.get(ValueLayout.JAVA_SHORT_UNALIGNED, capOffset) & 0xffff;
                 if (id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE) {
-                    int count = full.get(ValueLayout.JAVA_INT, capOffset + IOVA_RANGE_COUNT_OFFSET);
+                    int count = full.get(ValueLayout.JAVA_INT_UNALIGNED, capOffset + IOVA_RANGE_COUNT_OFFSET);
                     List<IovaRange> found = new ArrayList<>();
                     for (int i = 0; i < count; i++) {
                         long base = capOffset + IOVA_RANGES_OFFSET + 16L * i;
                         found.add(new IovaRange(
-                                full.get(ValueLayout.JAVA_LONG, base), full.get(ValueLayout.JAVA_LONG, base + 8)));
+                                full.get(ValueLayout.JAVA_LONG_UNALIGNED, base),
+                                full.get(ValueLayout.JAVA_LONG_UNALIGNED, base + 8)));
                     }
                     if (!found.isEmpty()) ranges = List.copyOf(found);
                 }
-                capOffset = full.get(ValueLayout.JAVA_INT, capOffset + 4);
+                capOffset = full.get(ValueLayout.JAVA_INT_UNALIGNED, capOffset + 4);
             }
         }
     }

@@ -6,6 +6,7 @@ import io.peregrine.nvme.driver.ControllerOptions;
 import io.peregrine.nvme.driver.NvmeController;
 import io.peregrine.nvme.emu.EmuBackend;
 import io.peregrine.nvme.emu.EmulatedController;
+import io.peregrine.nvme.pci.PciConfig;
 import io.peregrine.nvme.pci.PciFunction;
 import io.peregrine.nvme.vfio.Vfio;
 import java.util.Optional;
@@ -49,7 +50,15 @@ public final class NvmeDevice implements AutoCloseable {
         DmaMemory dma = null;
         try {
             switch (uri) {
-                case DeviceUri.Pcie p -> pci = Vfio.open(p.bdf());
+                case DeviceUri.Pcie p -> {
+                    int pciClass = Vfio.classCode(p.bdf(), java.nio.file.Path.of("/sys"));
+                    if (pciClass != -1 && pciClass != PciConfig.CLASS_NVME) {
+                        throw new IllegalArgumentException(p.bdf() + " is not an NVMe controller: its PCI class is "
+                                + String.format("0x%06x", pciClass) + ", not 0x010802 (lspci -D -d ::0108 lists"
+                                + " NVMe controllers)");
+                    }
+                    pci = Vfio.open(p.bdf());
+                }
                 case DeviceUri.Emu e -> {
                     EmuBackend backend = e.nullBackend()
                             ? EmuBackend.nullBackend(e.sizeBytes())

@@ -30,6 +30,11 @@ public final class Vfio {
         return VfioDevice.open(Libc.linux(), new VfioSysfs(sysfs), VfioSysfs.normalize(bdf));
     }
 
+    /** The PCI class code sysfs reports for {@code bdf} (0x010802 for NVMe), or -1 if unknown. */
+    public static int classCode(String bdf, Path sysfs) {
+        return new VfioSysfs(sysfs).classCode(VfioSysfs.normalize(bdf));
+    }
+
     /**
      * Checks, without opening anything, that {@code bdf} is bound to vfio-pci and has an IOMMU
      * group; answers the group number or throws the same {@link VfioException} open would.

@@ -36,6 +36,15 @@ final class VfioSysfs {
         return lower;
     }
 
+    /** The 24-bit PCI class code of {@code bdf}, or -1 when sysfs does not know the device. */
+    int classCode(String bdf) {
+        try {
+            return Integer.decode(Files.readString(device(bdf).resolve("class")).strip());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
     Path device(String bdf) {
         return sys.resolve("bus/pci/devices").resolve(bdf);
     }

@@ -96,9 +96,11 @@ final class PerfCommand {
         }
         sleepUntil(t0 + o.warmUp().toNanos());
         long cpu0 = os.getProcessCpuTime();
+        double system0 = SystemCpu.busySeconds();
         long wall0 = System.nanoTime();
         sleepUntil(t0 + o.warmUp().toNanos() + o.time().toNanos());
         long cpu1 = os.getProcessCpuTime();
+        double system1 = SystemCpu.busySeconds();
         long wall1 = System.nanoTime();
         for (Thread t : threads) t.join();
 
@@ -149,6 +151,13 @@ final class PerfCommand {
         r.put("process_cpu_seconds", processCpu);
         r.put("io_thread_cpu_seconds", threadCpu / 1e9);
         r.put("cpu_seconds_per_million_ios", ios == 0 ? 0.0 : processCpu / (ios / 1e6));
+        if (system0 >= 0 && system1 >= 0) {
+            // /proc/stat covers the sampled wall window, which the workers' windows match to within ms
+            double systemCpu = system1 - system0;
+            double windowIos = ios * ((wall1 - wall0) / 1e9) / seconds;
+            r.put("system_cpu_seconds", systemCpu);
+            r.put("system_cpu_seconds_per_million_ios", windowIos == 0 ? 0.0 : systemCpu / (windowIos / 1e6));
+        }
         r.put("errors", errors);
         if (lastError != 0) r.put("last_error", Status.describe(lastError));
         r.put("verify", o.verify());

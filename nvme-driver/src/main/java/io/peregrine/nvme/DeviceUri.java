@@ -1,7 +1,5 @@
 package io.peregrine.nvme;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -75,15 +73,15 @@ public sealed interface DeviceUri {
     }
 
     private static Emu parseEmu(String text) {
-        URI uri;
-        try {
-            uri = new URI(text);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a valid URI: " + e.getMessage());
+        if (!text.startsWith("emu://")) {
+            throw new IllegalArgumentException("'" + text + "': model URIs start with emu://, e.g. emu://?size=1G");
         }
+        String rest = text.substring("emu://".length());
+        int q = rest.indexOf('?');
+        String path = q < 0 ? rest : rest.substring(0, q);
         Map<String, String> query = new LinkedHashMap<>();
-        if (uri.getRawQuery() != null) {
-            for (String part : uri.getRawQuery().split("&")) {
+        if (q >= 0) {
+            for (String part : rest.substring(q + 1).split("&")) {
                 if (part.isEmpty()) continue;
                 int eq = part.indexOf('=');
                 query.put(eq < 0 ? part : part.substring(0, eq), eq < 0 ? "" : part.substring(eq + 1));
@@ -96,7 +94,6 @@ public sealed interface DeviceUri {
                         + " null, block, queues, entries, mdts and name");
             }
         }
-        String path = uri.getPath();
         Optional<Path> file =
                 path == null || path.isEmpty() || path.equals("/") ? Optional.empty() : Optional.of(Path.of(path));
         boolean nullBackend = query.containsKey("null");

@@ -4,6 +4,7 @@ import io.peregrine.nvme.dma.DmaBlock;
 import io.peregrine.nvme.dma.DmaMemory;
 import io.peregrine.nvme.spec.ControllerRegisters;
 import io.peregrine.nvme.spec.Cqe;
+import io.peregrine.nvme.spec.Le;
 import io.peregrine.nvme.spec.Sqe;
 import io.peregrine.nvme.spec.StatusCode;
 import java.lang.foreign.MemorySegment;
@@ -272,24 +273,30 @@ public final class IoQueuePair implements AutoCloseable {
         r.lba = lba;
         r.submitNanos = nowNanos;
 
-        long base = 64L * sqTail;
-        Sqe.clear(sq, base);
-        Sqe.opcode(sq, base, opcode);
-        Sqe.cid(sq, base, r.cid);
-        Sqe.nsid(sq, base, nsid);
-        Sqe.cdw10(sq, base, cdw10);
-        Sqe.cdw11(sq, base, cdw11);
-        Sqe.cdw12(sq, base, cdw12);
-        Sqe.cdw13(sq, base, cdw13);
+        long prp1 = 0;
+        long prp2 = 0;
         if (buffer != null) {
-            buildPrps(base, iova, bytes, r);
+            // PRP1 is the buffer's first byte; a transfer into a second page names it in PRP2; a
+            // longer one lists the second and later pages in the slot's PRP list, PRP2 pointing at it
+            prp1 = iova;
+            long first = pageSize - (iova & (pageSize - 1));
+            if (bytes > first) {
+                long next = iova + first;
+                if (bytes - first <= pageSize) {
+                    prp2 = next;
+                } else {
+                    writePrpList(r, next, iova + bytes);
+                    prp2 = r.prpListIova;
+                }
+            }
         } else if (inlineRange) {
             // one Dataset Management range, in the slot's own DMA memory
-            r.prpList.set(io.peregrine.nvme.spec.Le.U32, 0, 0);
-            r.prpList.set(io.peregrine.nvme.spec.Le.U32, 4, rangeBlocks);
-            r.prpList.set(io.peregrine.nvme.spec.Le.U64, 8, rangeSlba);
-            Sqe.prp1(sq, base, r.prpListIova);
+            r.prpList.set(Le.U32, 0, 0);
+            r.prpList.set(Le.U32, 4, rangeBlocks);
+            r.prpList.set(Le.U64, 8, rangeSlba);
+            prp1 = r.prpListIova;
         }
+        Sqe.write(sq, 64L * sqTail, opcode, r.cid, nsid, prp1, prp2, cdw10, cdw11, cdw12, cdw13);
         sqTail = sqTail + 1 == entries ? 0 : sqTail + 1;
         submittedCommands++;
         if (batchDoorbells) {
@@ -300,27 +307,13 @@ public final class IoQueuePair implements AutoCloseable {
         return SUBMITTED;
     }
 
-    /**
-     * PRP1 is the buffer's first byte; a transfer into a second page names it in PRP2; a longer
-     * one puts the second and later pages in the slot's PRP list and points PRP2 at it.
-     */
-    private void buildPrps(long base, long iova, long bytes, Request r) {
-        Sqe.prp1(sq, base, iova);
-        long first = pageSize - (iova & (pageSize - 1));
-        if (bytes <= first) return;
-        long next = iova + first;
-        long rest = bytes - first;
-        if (rest <= pageSize) {
-            Sqe.prp2(sq, base, next);
-            return;
-        }
+    private void writePrpList(Request r, long from, long end) {
         MemorySegment list = r.prpList;
         long offset = 0;
-        for (long page = next; page < iova + bytes; page += pageSize) {
-            list.set(io.peregrine.nvme.spec.Le.U64, offset, page);
+        for (long page = from; page < end; page += pageSize) {
+            list.set(Le.U64, offset, page);
             offset += 8;
         }
-        Sqe.prp2(sq, base, r.prpListIova);
     }
 
     /** Writes the SQ tail doorbell now if submissions are waiting for it. */

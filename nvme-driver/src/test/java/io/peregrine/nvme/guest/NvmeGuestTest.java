@@ -8,38 +8,51 @@ import io.peregrine.e2e.lab.GuestResult;
 import io.peregrine.e2e.lab.GuestSpec;
 import io.peregrine.e2e.lab.GuestTest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
- * The driver against QEMU's NVMe controller bound to vfio-pci, behind a virtual IOMMU, in one
- * guest boot (see {@link NvmeGuestProbe} for the checks).
+ * The driver against QEMU's NVMe controller bound to vfio-pci, behind a virtual IOMMU: one guest
+ * boot runs {@link NvmeGuestProbe}, and each of its checks is reported as a test of its own.
  */
 @GuestTest
 class NvmeGuestTest {
 
-    @Test
-    void driverRunsQemusNvmeThroughVfio(GuestLab lab) {
+    private static final List<String> CHECKS = List.of(
+            "find",
+            "not-bound-error",
+            "identify",
+            "verify-64MiB",
+            "flush",
+            "write-zeroes",
+            "deallocate",
+            "smart",
+            "error-log",
+            "two-threads");
+
+    @TestFactory
+    Stream<DynamicTest> driverRunsQemusNvmeThroughVfio(GuestLab lab) {
         GuestSpec spec =
                 GuestSpec.builder().nvme("256M").timeout(Duration.ofMinutes(8)).build();
         GuestResult result = lab.runJava(
                 spec, List.of("--enable-native-access=ALL-UNNAMED"), NvmeGuestProbe.class.getName(), List.of());
         List<String> lines = result.stdout().lines().toList();
-        for (String check : List.of(
-                "find",
-                "not-bound-error",
-                "identify",
-                "verify-64MiB",
-                "flush",
-                "write-zeroes",
-                "deallocate",
-                "smart",
-                "error-log",
-                "two-threads")) {
-            assertTrue(
-                    lines.stream().anyMatch(l -> l.startsWith("PASS " + check + ":")),
-                    check + "\n" + result.describe());
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String check : CHECKS) {
+            tests.add(DynamicTest.dynamicTest(check, () -> {
+                Optional<String> line = lines.stream()
+                        .filter(l -> l.matches("(PASS|FAIL) " + check + ":.*"))
+                        .findFirst();
+                assertTrue(line.isPresent(), "no result for " + check + "\n" + result.describe());
+                assertTrue(line.get().startsWith("PASS"), line.get() + "\n" + result.describe());
+            }));
         }
-        assertEquals(0, result.exitCode(), result::describe);
+        tests.add(DynamicTest.dynamicTest(
+                "probe exits cleanly", () -> assertEquals(0, result.exitCode(), result::describe)));
+        return tests.stream();
     }
 }

@@ -225,8 +225,9 @@ public final class IoQueuePair implements AutoCloseable {
 
     /**
      * Builds one command into the SQ. {@code buffer} may be {@code null} (no data); otherwise
-     * {@code bytes} of it are described by PRPs. {@code inlineData} non-null means the data is
-     * that many bytes the caller already wrote into the slot's own DMA memory (a DSM range).
+     * {@code bytes} of it are described by PRPs. With {@code inlineRange} the data is one Dataset
+     * Management range ({@code rangeSlba}, {@code rangeBlocks}) written into the slot's own DMA
+     * memory. Arguments are checked before a slot is taken, so a refusal consumes nothing.
      */
     int submit(
             int opcode,

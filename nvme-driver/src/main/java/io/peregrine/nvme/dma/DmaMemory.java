@@ -2,6 +2,7 @@ package io.peregrine.nvme.dma;
 
 import io.peregrine.nvme.os.Libc;
 import io.peregrine.nvme.pci.DmaMapper;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,15 +132,17 @@ public final class DmaMemory implements AutoCloseable {
             }
             mapping = pinned.smallPages(bytes);
         }
+        Arena arena = Arena.ofShared();
+        MemorySegment bound = pinned.bind(mapping, arena);
         long iova;
         try {
             iova = iovas.allocate(bytes, DmaOptions.HUGE_PAGE);
-            mapper.map(mapping, iova);
+            mapper.map(bound, iova);
         } catch (RuntimeException e) {
-            pinned.release(mapping);
+            arena.close();
             throw e;
         }
-        Region region = new Region(mapping, iova, huge);
+        Region region = new Region(bound, arena, iova, huge);
         Region[] next = java.util.Arrays.copyOf(regions, regions.length + 1);
         next[next.length - 1] = region;
         regions = next;
@@ -158,7 +161,7 @@ public final class DmaMemory implements AutoCloseable {
                 failures.add(e);
             }
             try {
-                pinned.release(region.mapping);
+                region.arena.close(); // unmaps; stray segments of it now throw on access
             } catch (RuntimeException e) {
                 failures.add(e);
             }
@@ -178,6 +181,7 @@ public final class DmaMemory implements AutoCloseable {
     /** One mapping: first-fit over its free extents, which are coalesced on release. */
     private static final class Region {
         final MemorySegment mapping;
+        final Arena arena;
         final long address;
         final long size;
         final long iova;
@@ -185,8 +189,9 @@ public final class DmaMemory implements AutoCloseable {
         /** offset -> length of each free extent */
         final TreeMap<Long, Long> free = new TreeMap<>();
 
-        Region(MemorySegment mapping, long iova, boolean hugePages) {
+        Region(MemorySegment mapping, Arena arena, long iova, boolean hugePages) {
             this.mapping = mapping;
+            this.arena = arena;
             this.address = mapping.address();
             this.size = mapping.byteSize();
             this.iova = iova;

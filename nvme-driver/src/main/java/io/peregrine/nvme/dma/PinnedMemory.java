@@ -4,6 +4,7 @@ import io.peregrine.nvme.os.Errno;
 import io.peregrine.nvme.os.ErrnoException;
 import io.peregrine.nvme.os.Libc;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,8 +92,14 @@ final class PinnedMemory {
         return mapping;
     }
 
-    void release(MemorySegment mapping) {
-        ErrnoException.check(libc, "munmap(DMA memory)", libc.munmap(mapping));
+    /**
+     * The mapping as a segment of {@code arena}: closing the arena unmaps it, and any access after
+     * that throws instead of touching memory the kernel may have reused — a bug on the data path
+     * must not bring the daemon down with a SIGSEGV.
+     */
+    @SuppressWarnings("restricted") // binding mmap'ed memory to an arena is what this method is for
+    MemorySegment bind(MemorySegment mapping, Arena arena) {
+        return mapping.reinterpret(arena, raw -> libc.munmap(raw));
     }
 
     /** "HugePages_Free: 0, Hugepagesize: 2048 kB" from /proc/meminfo, for messages. */

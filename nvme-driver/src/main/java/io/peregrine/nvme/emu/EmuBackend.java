@@ -2,6 +2,7 @@ package io.peregrine.nvme.emu;
 
 import io.peregrine.nvme.os.ErrnoException;
 import io.peregrine.nvme.os.Libc;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
@@ -46,6 +47,7 @@ public sealed interface EmuBackend extends AutoCloseable {
     /** Anonymous MAP_NORESERVE memory; deallocation gives whole pages back with MADV_DONTNEED. */
     final class Memory implements EmuBackend {
         private final Libc libc;
+        private final Arena arena = Arena.ofShared();
         private final MemorySegment data;
 
         Memory(Libc libc, long size) {
@@ -61,7 +63,7 @@ public sealed interface EmuBackend extends AutoCloseable {
                 int errno = libc.errno();
                 throw new IllegalStateException(ErrnoException.describe(libc, "mmap(" + size + " bytes)", errno));
             }
-            this.data = mapping;
+            this.data = bind(libc, mapping, arena);
         }
 
         @Override
@@ -84,7 +86,7 @@ public sealed interface EmuBackend extends AutoCloseable {
 
         @Override
         public void close() {
-            libc.munmap(data);
+            arena.close(); // munmap
         }
     }
 
@@ -93,6 +95,7 @@ public sealed interface EmuBackend extends AutoCloseable {
         private final Libc libc;
         private final Path path;
         private final int fd;
+        private final Arena arena = Arena.ofShared();
         private final MemorySegment data;
 
         File(Libc libc, Path path, long size) {
@@ -118,7 +121,7 @@ public sealed interface EmuBackend extends AutoCloseable {
                     int errno = libc.errno();
                     throw new IllegalStateException(ErrnoException.describe(libc, "mmap(" + path + ")", errno));
                 }
-                this.data = mapping;
+                this.data = bind(libc, mapping, arena);
             } catch (java.io.IOException e) {
                 libc.close(fd);
                 throw new java.io.UncheckedIOException(e);
@@ -159,7 +162,7 @@ public sealed interface EmuBackend extends AutoCloseable {
 
         @Override
         public void close() {
-            libc.munmap(data);
+            arena.close(); // munmap
             libc.close(fd);
         }
     }
@@ -191,6 +194,12 @@ public sealed interface EmuBackend extends AutoCloseable {
 
         @Override
         public void close() {}
+    }
+
+    /** The mapping as a segment of {@code arena}, unmapped when it closes; later accesses throw. */
+    @SuppressWarnings("restricted")
+    private static MemorySegment bind(Libc libc, MemorySegment mapping, Arena arena) {
+        return mapping.reinterpret(arena, raw -> libc.munmap(raw));
     }
 
     /** Zeroes a range, handing whole pages back to the kernel instead of writing them. */

@@ -27,6 +27,7 @@ final class VfioDevice implements PciFunction {
     private final int deviceFd;
     private final long configOffset;
     private final MemorySegment bar0;
+    private final Arena barArena;
 
     private VfioDevice(
             Libc libc,
@@ -35,7 +36,8 @@ final class VfioDevice implements PciFunction {
             int groupFd,
             int deviceFd,
             long configOffset,
-            MemorySegment bar0) {
+            MemorySegment bar0,
+            Arena barArena) {
         this.libc = libc;
         this.bdf = bdf;
         this.container = container;
@@ -43,6 +45,13 @@ final class VfioDevice implements PciFunction {
         this.deviceFd = deviceFd;
         this.configOffset = configOffset;
         this.bar0 = bar0;
+        this.barArena = barArena;
+    }
+
+    /** BAR0 as a segment of {@code arena}: after close, a register access throws instead of faulting. */
+    @SuppressWarnings("restricted")
+    private static MemorySegment bind(Libc libc, MemorySegment mapping, Arena arena) {
+        return mapping.reinterpret(arena, raw -> libc.munmap(raw));
     }
 
     static VfioDevice open(Libc libc, VfioSysfs sysfs, String bdf) {
@@ -80,7 +89,9 @@ final class VfioDevice implements PciFunction {
                 int errno = libc.errno();
                 throw new VfioException(ErrnoException.describe(libc, "mmap(BAR0 of " + bdf + ")", errno));
             }
-            return new VfioDevice(libc, bdf, container, groupFd, deviceFd, config[1], mapping);
+            Arena barArena = Arena.ofShared();
+            return new VfioDevice(
+                    libc, bdf, container, groupFd, deviceFd, config[1], bind(libc, mapping, barArena), barArena);
         } catch (RuntimeException e) {
             if (deviceFd >= 0) libc.close(deviceFd);
             if (groupFd >= 0) libc.close(groupFd);
@@ -196,7 +207,8 @@ final class VfioDevice implements PciFunction {
 
     @Override
     public void close() {
-        libc.munmap(bar0);
+        barArena.close(); // munmap
+
         libc.close(deviceFd);
         libc.ioctl(groupFd, VFIO_GROUP_UNSET_CONTAINER, 0L);
         libc.close(groupFd);

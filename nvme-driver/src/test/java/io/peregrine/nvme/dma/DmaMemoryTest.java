@@ -81,6 +81,17 @@ class DmaMemoryTest {
     }
 
     @Test
+    void memoryUsedAfterCloseThrowsInsteadOfCrashing() {
+        DmaMemory dma = new DmaMemory(new RecordingMapper(), DmaOptions.defaults(), "closed");
+        MemorySegment block = dma.allocate(4096, 4096).segment();
+        block.set(ValueLayout.JAVA_LONG, 0, 1);
+        dma.close();
+        assertThrows(IllegalStateException.class, () -> block.get(ValueLayout.JAVA_LONG, 0));
+        assertThrows(IllegalStateException.class, () -> dma.allocate(4096, 4096));
+        dma.close(); // twice is fine
+    }
+
+    @Test
     void freedBlocksCoalesceAndBigOnesGetTheirOwnRegion() {
         RecordingMapper mapper = new RecordingMapper();
         try (DmaMemory dma = new DmaMemory(mapper, DmaOptions.defaults().withRegionBytes(2 << 20), "test")) {

@@ -29,7 +29,7 @@ class FaultRecoveryTest {
 
     @BeforeEach
     void open() {
-        f = ModelFixture.memory(4 << 20);
+        f = ModelFixture.memory(4 << 20, ModelFixture.faultOptions());
         pool = f.pool(64 * 1024, 2);
         qp = f.controller.createIoQueuePair();
         buffer = pool.acquire();
@@ -81,7 +81,7 @@ class FaultRecoveryTest {
 
     @Test
     void slowCompletionsWithinTheTimeoutAreWaitedFor() {
-        f.model.faults().delayCompletions(Duration.ofMillis(100), 3);
+        f.model.faults().delayCompletions(Duration.ofMillis(100), 2);
         long start = System.nanoTime();
         assertEquals(0, write(0, 8));
         assertEquals(0, read(0, 8));
@@ -180,7 +180,7 @@ class FaultRecoveryTest {
 
     @Test
     void timeoutsAreMeasuredFromSubmissionEvenAfterALongIdle() throws InterruptedException {
-        Thread.sleep(500); // longer than the 300 ms I/O timeout, with nothing in flight
+        Thread.sleep(1500); // longer than the 1 s I/O timeout, with nothing in flight
         assertEquals(0, read(0, 8));
         assertEquals(0, qp.timedOutCommands());
         try (EmulatedController unused = EmulatedController.builder()

@@ -41,11 +41,31 @@ final class ModelFixture implements AutoCloseable {
                 fastOptions());
     }
 
-    /** Short timeouts so the recovery paths run in a test's time. */
+    /**
+     * Test options: a quick health check, and an I/O timeout long enough that a model thread
+     * starved by a busy machine (two cores shared by several builds) never looks like a lost
+     * command. The fault tests use {@link #faultOptions()}.
+     */
     static ControllerOptions fastOptions() {
         return ControllerOptions.defaults()
-                .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(300))
+                .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30))
                 .withHealthCheckInterval(Duration.ofMillis(20));
+    }
+
+    /** Short timeouts so the timeout, Abort and reset paths run in a test's time. */
+    static ControllerOptions faultOptions() {
+        return ControllerOptions.defaults()
+                .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(1))
+                .withHealthCheckInterval(Duration.ofMillis(20));
+    }
+
+    static ModelFixture memory(long bytes, ControllerOptions options) {
+        return new ModelFixture(
+                EmulatedController.builder()
+                        .timeoutUnits(1)
+                        .namespace(EmuBackend.memory(bytes))
+                        .build(),
+                options);
     }
 
     DmaBufferPool pool(int size, int count) {

@@ -20,8 +20,10 @@ import java.util.List;
  * I/Os: the process's own CPU time (fio's utime+stime from /proc, which with {@code --hipri}
  * includes the kernel's polling in fio's context; the JVM's process CPU time for us, all its
  * threads included), and the whole guest's busy time from /proc/stat (which also catches
- * interrupt work charged to nobody, but is tick-sampled and so coarse under TCG). Under TCG
- * everything is slow; the ratios are what count.
+ * interrupt work charged to no process, but is tick-sampled: under TCG, where timer ticks are
+ * lost, it undercounts badly, so the per-process figure is the one to compare). Interrupt-driven
+ * fio's completion work runs in interrupt context and is not charged to fio: its per-process
+ * figure is a lower bound. Under TCG everything is slow; the ratios are what count.
  *
  * <p>usage: GuestKernelComparison [SECONDS] [WARMUP_SECONDS] [PATTERN] — prints a table and writes
  * {@code bench/target/nvme-guest-comparison.json}.
@@ -48,6 +50,7 @@ public final class GuestKernelComparison {
                 .build();
         GuestResult result = GuestLab.fromClasspath().run(spec, List.of("bash", "-c", script));
         System.out.print(result.stdout());
+        if (!result.stderr().isBlank()) System.err.print(result.stderr());
         if (!result.succeeded()) {
             System.err.println(result.describe());
             System.exit(1);
@@ -69,6 +72,7 @@ public final class GuestKernelComparison {
     private static final String SCRIPT = """
             set -u
             T=@SECONDS@; W=@WARMUP@; RW=@PATTERN@
+            [ "$T" -ge 12 ] || { echo "measure at least 12 seconds"; exit 2; }
             BDF=""
             for d in /sys/bus/pci/devices/*; do
               if [ "$(cat $d/class)" = "0x010802" ]; then BDF=$(basename $d); break; fi
@@ -85,7 +89,8 @@ public final class GuestKernelComparison {
                   --iodepth=32 --time_based --ramp_time=$W --runtime=$T --group_reporting --output-format=json $2 \
                   > /tmp/fio.json &
               FIO=$!
-              sleep $((W + 2)); a=$(busy); pa=$(proc $FIO); sleep $((T - 4)); b=$(busy); pb=$(proc $FIO)
+              # sample well inside the steady state: TCG's clocks drift, and fio must still be running
+              sleep $((W + 3)); a=$(busy); pa=$(proc $FIO); sleep $((T - 8)); b=$(busy); pb=$(proc $FIO)
               wait $FIO || { echo "fio $1 failed"; cat /tmp/fio.json; return; }
               read IOPS LAT P99 <<< $(/usr/bin/python3 - <<'PY'
             import json
@@ -94,9 +99,9 @@ public final class GuestKernelComparison {
             print(side['iops'], side['clat_ns']['mean'] / 1000, side['clat_ns']['percentile'].get('99.000000', 0) / 1000)
             PY
               )
-              awk -v l="$1" -v iops=$IOPS -v lat=$LAT -v p99=$P99 -v a=$a -v b=$b -v pa=$pa -v pb=$pb -v w=$((T - 4)) 'BEGIN {
+              awk -v l="$1" -v iops=$IOPS -v lat=$LAT -v p99=$P99 -v a=$a -v b=$b -v pa=$pa -v pb=$pb -v w=$((T - 8)) 'BEGIN {
                 cpu = (b - a) / 100; pcpu = (pb - pa) / 100; mios = iops * w / 1e6;
-                printf "RESULT {\"path\": \"%s\", \"iops\": %.0f, \"latency_avg_us\": %.1f, \"latency_p99_us\": %.1f, \"window_seconds\": %d, \"process_cpu_seconds\": %.2f, \"process_cpu_seconds_per_million_ios\": %.3f, \"machine_busy_seconds\": %.2f, \"machine_cpu_seconds_per_million_ios\": %.3f}\n", l, iops, lat, p99, w, pcpu, pcpu / mios, cpu, cpu / mios }'
+                printf "RESULT {\\"path\\": \\"%s\\", \\"iops\\": %.0f, \\"latency_avg_us\\": %.1f, \\"latency_p99_us\\": %.1f, \\"window_seconds\\": %d, \\"process_cpu_seconds\\": %.2f, \\"process_cpu_seconds_per_million_ios\\": %.3f, \\"machine_busy_seconds\\": %.2f, \\"machine_cpu_seconds_per_million_ios\\": %.3f}\\n", l, iops, lat, p99, w, pcpu, pcpu / mios, cpu, cpu / mios }'
             }
             kernel_run "kernel io_uring polled (hipri)" "--hipri"
             kernel_run "kernel io_uring interrupts" ""

@@ -38,21 +38,30 @@ class NvmeGuestTest {
     Stream<DynamicTest> driverRunsQemusNvmeThroughVfio(GuestLab lab) {
         GuestSpec spec =
                 GuestSpec.builder().nvme("256M").timeout(Duration.ofMinutes(8)).build();
-        GuestResult result = lab.runJava(
-                spec, List.of("--enable-native-access=ALL-UNNAMED"), NvmeGuestProbe.class.getName(), List.of());
-        List<String> lines = result.stdout().lines().toList();
+        GuestResult result = boot(lab, spec);
+        if (result.exitCode() == GuestResult.LAB_FAILED) {
+            // the guest itself did not come up (TCG on a busy host can fail the kernel's timer
+            // check): that says nothing about the driver, so boot once more
+            result = boot(lab, spec);
+        }
+        GuestResult run = result;
+        List<String> lines = run.stdout().lines().toList();
         List<DynamicTest> tests = new ArrayList<>();
         for (String check : CHECKS) {
             tests.add(DynamicTest.dynamicTest(check, () -> {
                 Optional<String> line = lines.stream()
                         .filter(l -> l.matches("(PASS|FAIL) " + check + ":.*"))
                         .findFirst();
-                assertTrue(line.isPresent(), "no result for " + check + "\n" + result.describe());
-                assertTrue(line.get().startsWith("PASS"), line.get() + "\n" + result.describe());
+                assertTrue(line.isPresent(), "no result for " + check + "\n" + run.describe());
+                assertTrue(line.get().startsWith("PASS"), line.get() + "\n" + run.describe());
             }));
         }
-        tests.add(DynamicTest.dynamicTest(
-                "probe exits cleanly", () -> assertEquals(0, result.exitCode(), result::describe)));
+        tests.add(DynamicTest.dynamicTest("probe exits cleanly", () -> assertEquals(0, run.exitCode(), run::describe)));
         return tests.stream();
+    }
+
+    private static GuestResult boot(GuestLab lab, GuestSpec spec) {
+        return lab.runJava(
+                spec, List.of("--enable-native-access=ALL-UNNAMED"), NvmeGuestProbe.class.getName(), List.of());
     }
 }

@@ -31,6 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * 4 KiB random read and write IOPS on one reactor at queue depth 32: straight to the device
  * ({@code layer=bdev}) and through a thick volume on it ({@code layer=lvol}). The difference is
  * what the volume layer costs per I/O (cluster map lookup, request bookkeeping, statistics).
+ * {@code emu} runs the NVMe driver against its software controller, whose own thread serves the
+ * queues on another core.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -45,7 +47,8 @@ public class LvolIopsBenchmark {
     static final int BATCH = 8192;
     static final long VOLUME_BYTES = 512L << 20;
 
-    @Param({"malloc", "null"})
+    /** {@code emu}: the NVMe driver against its software controller's null namespace. */
+    @Param({"malloc", "null", "emu"})
     public String device;
 
     @Param({"bdev", "lvol"})
@@ -62,7 +65,7 @@ public class LvolIopsBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         reactor = Reactor.onCurrentThread("bench", IdlePolicy.DEFAULT);
-        bdev = Bdevs.open(device + "://?size=1G&bs=4096");
+        bdev = Bdevs.open(device.equals("emu") ? "emu://?null&size=1G&block=4096" : device + "://?size=1G&bs=4096");
         IoTarget target;
         if (layer.equals("lvol")) {
             pool = reactor.runUntil(LvolStore.create(bdev, reactor.core(), PoolOptions.named("bench")));

@@ -20,6 +20,13 @@ public sealed interface BdevSpec {
     }
 
     /**
+     * The NVMe driver's software controller ({@code emu://?size=1G}, {@code emu:///path?size=10G},
+     * {@code emu://?null&size=1T}): the whole userspace NVMe path without hardware, namespace 1.
+     * For development and tests; {@code uri} is the driver's own URI.
+     */
+    record Emu(String uri) implements BdevSpec {}
+
+    /**
      * A block device or file through io_uring with O_DIRECT: {@code uring:///dev/sdb}. With a
      * {@code size}, a missing regular file is created sparse.
      */

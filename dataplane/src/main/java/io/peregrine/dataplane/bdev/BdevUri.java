@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  *   uring:///dev/sdb                  block device through io_uring, O_DIRECT
  *   uring:///path/file[?size=10G]     regular file through io_uring, O_DIRECT
  *   file:///path/file[?size=10G]      regular file (created sparse with size when missing)
+ *   emu://?size=1G                    the NVMe driver's software controller (development, tests;
+ *                                     its options are the driver's: null, block, mdts, ...)
  *   malloc://?size=1G[&amp;bs=4096]       process memory
  *   null://?size=1T[&amp;bs=4096]         discards writes
  * </pre>
@@ -44,6 +46,15 @@ public final class BdevUri {
                     EX_FILE);
         }
         String scheme = uri.substring(0, sep);
+        if (scheme.equals("emu")) {
+            // the driver's model has its own options (null, block, queues, ...): it parses them
+            try {
+                io.peregrine.nvme.DeviceUri.parse(uri);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidBdevUriException(uri, e.getMessage(), "emu://?size=1G");
+            }
+            return new BdevSpec.Emu(uri);
+        }
         String rest = uri.substring(sep + 3);
         int q = rest.indexOf('?');
         String where = q < 0 ? rest : rest.substring(0, q);
@@ -75,7 +86,7 @@ public final class BdevUri {
             default ->
                 throw new InvalidBdevUriException(
                         uri,
-                        "unknown scheme '" + scheme + "'; use pcie, uring, file, malloc or null",
+                        "unknown scheme '" + scheme + "'; use pcie, uring, file, malloc, null or emu",
                         scheme.equals("nvme") ? EX_PCIE : EX_FILE);
         };
     }

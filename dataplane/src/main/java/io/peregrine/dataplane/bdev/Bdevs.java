@@ -3,6 +3,7 @@ package io.peregrine.dataplane.bdev;
 import io.peregrine.dataplane.bdev.file.FileBdev;
 import io.peregrine.dataplane.bdev.mem.MallocBdev;
 import io.peregrine.dataplane.bdev.mem.NullBdev;
+import io.peregrine.dataplane.bdev.nvme.NvmeBdev;
 import io.peregrine.dataplane.bdev.uring.UringBdev;
 
 /** Opens a block device from its URI; the one place that knows every scheme. */
@@ -27,10 +28,8 @@ public final class Bdevs {
             case BdevSpec.Null n -> new NullBdev(n);
             case BdevSpec.File f -> new FileBdev(f, mode, FILE_WORKERS);
             case BdevSpec.Uring u -> UringBdev.open(u, mode);
-            case BdevSpec.Pcie p ->
-                throw new BdevException(
-                        "cannot open " + p.uri() + ": this build has no userspace NVMe driver yet;"
-                                + " until it lands, bind the controller to the kernel's nvme driver and use uring:///dev/nvmeXnY");
+            case BdevSpec.Pcie p -> NvmeBdev.open(p, "pcie://" + p.bdf(), p.nsid(), mode);
+            case BdevSpec.Emu e -> NvmeBdev.open(e, e.uri(), 1, mode);
         };
     }
 }

@@ -29,6 +29,7 @@ class BdevContractTest {
             case "malloc" -> Bdevs.open("malloc://?size=8M");
             case "file" -> Bdevs.open("file://" + dir.resolve("disk.img") + "?size=8M");
             case "uring" -> Bdevs.open("uring://" + dir.resolve("disk.img") + "?size=8M");
+            case "emu" -> Bdevs.open("emu://?size=8M");
             default -> throw new IllegalArgumentException(kind);
         };
     }
@@ -40,7 +41,7 @@ class BdevContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"malloc", "file", "uring"})
+    @ValueSource(strings = {"malloc", "file", "uring", "emu"})
     void writesReadBackAndZeroesReadAsZero(String kind) throws Exception {
         Reactor r = Reactor.onCurrentThread("test", IdlePolicy.DEFAULT);
         try (Bdev bdev = open(kind);
@@ -69,7 +70,7 @@ class BdevContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"malloc", "file", "uring"})
+    @ValueSource(strings = {"malloc", "file", "uring", "emu"})
     void badArgumentsCompleteWithAStatusNotAnException(String kind) throws Exception {
         Reactor r = Reactor.onCurrentThread("test", IdlePolicy.DEFAULT);
         try (Bdev bdev = open(kind);
@@ -87,7 +88,7 @@ class BdevContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"malloc", "file", "uring"})
+    @ValueSource(strings = {"malloc", "file", "uring", "emu"})
     void completionsNeverRunInsideTheSubmitCall(String kind) throws Exception {
         Reactor r = Reactor.onCurrentThread("test", IdlePolicy.DEFAULT);
         try (Bdev bdev = open(kind);
@@ -103,7 +104,7 @@ class BdevContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"file", "uring"})
+    @ValueSource(strings = {"file", "uring", "emu"})
     void heapAndMisalignedBuffersAreBounced(String kind) throws Exception {
         Reactor r = Reactor.onCurrentThread("test", IdlePolicy.DEFAULT);
         try (Bdev bdev = open(kind);
@@ -136,7 +137,7 @@ class BdevContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"malloc", "file", "uring"})
+    @ValueSource(strings = {"malloc", "file", "uring", "emu"})
     void channelsOnSeveralReactorsRunConcurrently(String kind) throws Exception {
         try (Bdev bdev = open(kind)) {
             List<Reactor> reactors =

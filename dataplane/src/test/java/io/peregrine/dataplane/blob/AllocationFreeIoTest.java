@@ -13,7 +13,8 @@ import io.peregrine.dataplane.reactor.IdlePolicy;
 import io.peregrine.dataplane.reactor.Reactor;
 import java.lang.management.ManagementFactory;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * DESIGN §2: no allocation per I/O in the steady state. Reads and writes of allocated clusters,
@@ -78,10 +79,11 @@ class AllocationFreeIoTest {
         }
     }
 
-    @Test
-    void steadyStateReadsAndWritesAllocateNothing() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"malloc://?size=64M&bs=4096", "emu://?null&size=64M&block=4096"})
+    void steadyStateReadsAndWritesAllocateNothing(String device) throws Exception {
         Reactor r = Reactor.onCurrentThread("alloc", IdlePolicy.DEFAULT);
-        try (Bdev bdev = Bdevs.open("malloc://?size=64M&bs=4096")) {
+        try (Bdev bdev = Bdevs.open(device)) {
             BlobStore store = r.runUntil(BlobStore.create(bdev, r.core(), "a", 1 << 20, false));
             BlobInfo thick = r.runUntil(store.createBlob(32, false, new TreeMap<>()));
             BlobChannel ch = store.openChannel(thick.uuid(), r.core());
@@ -99,7 +101,8 @@ class AllocationFreeIoTest {
                     // a few hundred bytes of slack for a stray safepoint or counter object
                     assertTrue(
                             allocated < 2048,
-                            (write ? "writes" : "reads") + " allocated " + allocated + " bytes for " + OPS + " I/Os");
+                            device + ": " + (write ? "writes" : "reads") + " allocated " + allocated + " bytes for "
+                                    + OPS + " I/Os");
                 }
             }
             while (ch.outstanding() > 0) {

@@ -1,13 +1,5 @@
-package io.peregrine.dataplane.bdev.uring;
+package io.peregrine.dataplane.bdev;
 
-import io.peregrine.dataplane.bdev.Bdev;
-import io.peregrine.dataplane.bdev.BdevChannel;
-import io.peregrine.dataplane.bdev.BdevException;
-import io.peregrine.dataplane.bdev.Bdevs;
-import io.peregrine.dataplane.bdev.IoBuffer;
-import io.peregrine.dataplane.bdev.IoCompletion;
-import io.peregrine.dataplane.bdev.IoStatus;
-import io.peregrine.dataplane.bdev.OpenMode;
 import io.peregrine.dataplane.check.PoolChecker;
 import io.peregrine.dataplane.lvol.LvolStore;
 import io.peregrine.dataplane.lvol.PoolOptions;
@@ -26,11 +18,13 @@ import java.util.stream.Stream;
 /**
  * Runs inside a guest with an emulated NVMe controller bound to the kernel's nvme driver: the
  * io_uring device on a real block device (logical block size by ioctl, O_EXCL, discard and
- * write-zeroes through fallocate), then a pool on it through export, import and check.
- * Exits 0 when everything held, 1 with the reason otherwise.
+ * write-zeroes through fallocate), then a pool on it through export, import and check. Then the
+ * controller goes to vfio-pci and the same pool is imported through pcie:// (the userspace NVMe
+ * driver), read, written and checked: the two paths agree on the bytes. Exits 0 when everything
+ * held, 1 with the reason otherwise.
  */
-public final class UringGuestProbe {
-    private UringGuestProbe() {}
+public final class DevicePathsGuestProbe {
+    private DevicePathsGuestProbe() {}
 
     public static void main(String[] args) throws Exception {
         try {
@@ -56,6 +50,50 @@ public final class UringGuestProbe {
     }
 
     private static void run() throws Exception {
+        Path dev = uring();
+        pcie(dev);
+    }
+
+    /** The pool made through io_uring, now through the userspace driver on the same controller. */
+    private static void pcie(Path dev) throws Exception {
+        String name = dev.getFileName().toString().replaceAll("n1$", "");
+        String bdf = Path.of("/sys/class/nvme", name, "device")
+                .toRealPath()
+                .getFileName()
+                .toString();
+        io.peregrine.e2e.lab.PciSysfs.system().bindToVfio(bdf);
+        String uri = "pcie://" + bdf;
+        System.out.println("device " + uri);
+        Reactor r = Reactor.onCurrentThread("probe-pcie", IdlePolicy.DEFAULT);
+        try (Bdev bdev = Bdevs.open(uri)) {
+            PoolChecker.Report report = r.runUntil(PoolChecker.check(bdev, r.core()));
+            System.out.println(report.describe());
+            check(report.exitCode() == 0, "pool check through pcie://");
+            LvolStore pool = r.runUntil(LvolStore.importPool(bdev, r.core()));
+            Volume v = r.runUntil(pool.lookup("v"));
+            VolumeChannel vc = pool.openChannel(v.uuid(), r.core());
+            try (IoBuffer buf = vc.allocateBuffer(8192)) {
+                int n = 8192 / vc.blockSize();
+                check(io(r, cb -> vc.read(2048, n, buf.segment(), 0, cb)).isSuccess(), "pcie volume read");
+                check(buf.segment().get(ValueLayout.JAVA_BYTE, 4000) == 0x5a, "data written through io_uring");
+                buf.segment().fill((byte) 0x6b);
+                check(io(r, cb -> vc.write(4096, n, buf.segment(), 0, true, cb)).isSuccess(), "pcie FUA write");
+                buf.segment().fill((byte) 0);
+                check(io(r, cb -> vc.read(4096, n, buf.segment(), 0, cb)).isSuccess(), "pcie read back");
+                check(buf.segment().get(ValueLayout.JAVA_BYTE, 100) == 0x6b, "pcie data read back");
+            }
+            vc.close();
+            r.runUntil(pool.snapshot("v", "v-snap-2", Map.of()));
+            r.runUntil(pool.export());
+        }
+        try (Bdev bdev = Bdevs.open(uri)) {
+            PoolChecker.Report report = r.runUntil(PoolChecker.check(bdev, r.core()));
+            System.out.println(report.describe());
+            check(report.exitCode() == 0 && report.describe().contains("1 volumes, 2 snapshots"), "final check");
+        }
+    }
+
+    private static Path uring() throws Exception {
         Path dev;
         try (Stream<Path> s = Files.list(Path.of("/sys/block"))) {
             dev = s.map(p -> p.getFileName().toString())
@@ -127,5 +165,6 @@ public final class UringGuestProbe {
             vc.close();
             r.runUntil(pool.export());
         }
+        return dev;
     }
 }

@@ -2,7 +2,6 @@ package io.peregrine.dataplane.lvol;
 
 import io.peregrine.dataplane.bdev.IoBuffer;
 import io.peregrine.dataplane.bdev.IoStatus;
-import io.peregrine.dataplane.blob.BlobStoreException;
 import io.peregrine.dataplane.lvol.BlockPattern.Value;
 import io.peregrine.dataplane.reactor.Reactor;
 import java.util.ArrayList;
@@ -108,10 +107,5 @@ final class CrashVerifier {
         } finally {
             ch.close();
         }
-    }
-
-    /** Whether {@code e} is the store saying a name is not there. */
-    static boolean notFound(Throwable e) {
-        return e instanceof BlobStoreException b && b.reason() == BlobStoreException.Reason.NOT_FOUND;
     }
 }

@@ -49,10 +49,15 @@ final class PowerFailBdev implements Bdev {
         current.copyFrom(durable);
     }
 
-    /** Cuts the power: this device stops; the returned one holds what survived. */
+    /**
+     * Cuts the power: this device stops, and its memory is given back (nothing drives the store
+     * that used it any more); the returned device holds what survived.
+     */
     synchronized PowerFailBdev powerFail(Random rnd) {
         dead = true;
-        return new PowerFailBdev(this, rnd);
+        PowerFailBdev survivor = new PowerFailBdev(this, rnd);
+        arena.close();
+        return survivor;
     }
 
     @Override

@@ -871,20 +871,41 @@ public final class BlobStore {
         // touch it (submitted on this blob's channels before the unmap) has completed
         CompletableFuture.allOf(journal.commit(), grace(b)).whenComplete((v, err) -> {
             if (err == null) {
-                freed.forEach(this::released);
+                released(freed);
             }
         });
     }
 
-    /** A free became durable: tell the device (advisory), then make the cluster available. */
-    private void released(int cluster) {
+    /**
+     * Frees became durable: tell the device (advisory; a file gets its holes punched back, an SSD
+     * its blocks deallocated), one request per run of adjacent clusters, then make the clusters
+     * available. The unmap goes first so it can never land on a cluster someone allocated since.
+     */
+    private void released(List<Integer> clusters) {
         if (!bdev.features().persistent()) {
-            state.alloc.release(cluster);
+            for (int c : clusters) {
+                state.alloc.release(c);
+            }
             return;
         }
-        mdChannel
-                .unmapQuietly(sb.dataOffset() + (long) cluster * sb.clusterSize(), sb.clusterSize())
-                .whenComplete((v, e) -> state.alloc.release(cluster));
+        int[] sorted = clusters.stream().mapToInt(Integer::intValue).sorted().toArray();
+        int start = 0;
+        for (int i = 1; i <= sorted.length; i++) {
+            if (i == sorted.length || sorted[i] != sorted[i - 1] + 1) {
+                int from = start;
+                int to = i;
+                mdChannel
+                        .unmapQuietly(
+                                sb.dataOffset() + (long) sorted[from] * sb.clusterSize(),
+                                (long) (to - from) * sb.clusterSize())
+                        .whenComplete((v, e) -> {
+                            for (int k = from; k < to; k++) {
+                                state.alloc.release(sorted[k]);
+                            }
+                        });
+                start = i;
+            }
+        }
     }
 
     private CompletableFuture<Void> freeze(Blob b) {

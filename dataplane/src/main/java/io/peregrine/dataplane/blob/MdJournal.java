@@ -10,7 +10,7 @@ import io.peregrine.dataplane.blob.format.SuperBlock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.IntConsumer;
+import java.util.function.Consumer;
 
 /**
  * Makes metadata changes durable, one commit at a time (group commit): records applied since the
@@ -31,7 +31,7 @@ final class MdJournal {
     private final SuperBlock sb;
     private final PoolState state;
     private final MdIo io;
-    private final IntConsumer release;
+    private final Consumer<List<Integer>> release;
 
     private long head;
     private long replayStart;
@@ -55,7 +55,7 @@ final class MdJournal {
      * @param head the next LSN to write
      * @param replayStart the replay LSN of the newest durable checkpoint
      * @param generation that checkpoint's generation
-     * @param release makes a freed cluster available once its free is durable
+     * @param release makes freed clusters available once their frees are durable
      */
     MdJournal(
             SuperBlock sb,
@@ -64,7 +64,7 @@ final class MdJournal {
             long head,
             long replayStart,
             long generation,
-            IntConsumer release) {
+            Consumer<List<Integer>> release) {
         this.sb = sb;
         this.state = state;
         this.io = io;
@@ -201,8 +201,8 @@ final class MdJournal {
             } else {
                 head += pages;
             }
-            for (int c : batchFrees) {
-                release.accept(c);
+            if (!batchFrees.isEmpty()) {
+                release.accept(batchFrees);
             }
             dirty = pendingRecords > 0 || !waiters.isEmpty();
             for (CompletableFuture<Void> w : batchWaiters) {

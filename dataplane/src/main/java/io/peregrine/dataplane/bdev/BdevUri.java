@@ -42,7 +42,7 @@ public final class BdevUri {
         if (sep <= 0) {
             throw new InvalidBdevUriException(
                     uri,
-                    "no scheme; a device URI starts with pcie://, uring://, file://, malloc:// or null://",
+                    "no scheme; a device URI starts with pcie://, uring://, file://, malloc://, null:// or emu://",
                     EX_FILE);
         }
         String scheme = uri.substring(0, sep);

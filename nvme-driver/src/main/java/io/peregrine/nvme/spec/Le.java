@@ -8,8 +8,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The value layouts every NVMe structure is built from: little-endian (NVMe Base 2.1, "all
- * values are little endian") and byte-aligned, so a structure can be read or written at any
+ * The value layouts every NVMe structure is built from: little-endian (the NVMe Base 2.1
+ * conventions put every multi-byte field in little-endian order) and byte-aligned, so a structure can be read or written at any
  * offset of any {@link MemorySegment} — DMA memory, a network buffer, a heap array. On x86 an
  * unaligned little-endian access is an ordinary load, so this costs nothing.
  *

@@ -90,6 +90,34 @@ public final class Sqe {
         }
     }
 
+    /**
+     * Writes a whole PRP-style command in eight 8-byte stores, every reserved and unused field
+     * zero: CDW0 (opcode, CID; FUSE and PSDT 0), NSID, CDW2-3 and MPTR 0, PRP1, PRP2, CDW10-13,
+     * CDW14-15 0. The I/O path's way to build an SQE.
+     */
+    public static void write(
+            MemorySegment s,
+            long base,
+            int opcode,
+            int cid,
+            int nsid,
+            long prp1,
+            long prp2,
+            int cdw10,
+            int cdw11,
+            int cdw12,
+            int cdw13) {
+        int cdw0 = (opcode & 0xff) | (cid << 16);
+        s.set(Le.U64, base, (cdw0 & 0xffff_ffffL) | ((long) nsid << 32));
+        s.set(Le.U64, base + 8, 0L); // CDW2, CDW3
+        s.set(Le.U64, base + 16, 0L); // MPTR
+        s.set(Le.U64, base + 24, prp1);
+        s.set(Le.U64, base + 32, prp2);
+        s.set(Le.U64, base + 40, (cdw10 & 0xffff_ffffL) | ((long) cdw11 << 32));
+        s.set(Le.U64, base + 48, (cdw12 & 0xffff_ffffL) | ((long) cdw13 << 32));
+        s.set(Le.U64, base + 56, 0L); // CDW14, CDW15
+    }
+
     public static int opcode(MemorySegment s, long base) {
         return (byte) OPC.get(s, base) & 0xff;
     }

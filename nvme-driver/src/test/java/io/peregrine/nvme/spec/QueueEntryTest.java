@@ -54,6 +54,26 @@ class QueueEntryTest {
     }
 
     @Test
+    void writeBuildsTheSameEntryAsTheFieldSetters() {
+        MemorySegment fast = MemorySegment.ofArray(new byte[64 + 8]);
+        MemorySegment slow = MemorySegment.ofArray(new byte[64 + 8]);
+        fast.fill((byte) 0x5a); // garbage a previous command left
+        Sqe.write(fast, 8, 0x02, 0xfffe, 0x8000_0001, 0x1234_5000L, 0x9_0000_0000L, -1, 7, 0x4000_0007, 3);
+        Sqe.clear(slow, 8);
+        Sqe.opcode(slow, 8, 0x02);
+        Sqe.cid(slow, 8, 0xfffe);
+        Sqe.nsid(slow, 8, 0x8000_0001);
+        Sqe.prp1(slow, 8, 0x1234_5000L);
+        Sqe.prp2(slow, 8, 0x9_0000_0000L);
+        Sqe.cdw10(slow, 8, -1);
+        Sqe.cdw11(slow, 8, 7);
+        Sqe.cdw12(slow, 8, 0x4000_0007);
+        Sqe.cdw13(slow, 8, 3);
+        assertEquals(-1, fast.asSlice(8, 64).mismatch(slow.asSlice(8, 64)));
+        assertEquals(0x5a, fast.get(ValueLayout.JAVA_BYTE, 7), "bytes before the entry untouched");
+    }
+
+    @Test
     void everySqeDwordAccessorRoundTrips() {
         MemorySegment s = MemorySegment.ofArray(new byte[64]);
         Sqe.cdw2(s, 0, 2);

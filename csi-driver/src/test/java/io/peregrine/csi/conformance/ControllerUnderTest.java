@@ -1,0 +1,19 @@
+package io.peregrine.csi.conformance;
+
+import io.peregrine.csi.v1.ControllerGrpc;
+import java.util.Map;
+
+/**
+ * A controller to run {@link ControllerConformance} against: the in-process test dataplane
+ * now, a real dataplane daemon on loopback once it exists (implement this over its socket).
+ */
+public interface ControllerUnderTest {
+
+    ControllerGrpc.ControllerBlockingStub controller();
+
+    /** A CSI node id that volumes can be published to (a node with a known host NQN). */
+    String nodeId();
+
+    /** CreateVolume parameters that work on this system (a pool selector, say), usually none. */
+    Map<String, String> parameters();
+}

@@ -1,0 +1,4 @@
+/**
+ * The command-line tools behind {@code ./peregrine nvme}: {@code identify} and {@code perf}.
+ */
+package io.peregrine.nvme.tool;

@@ -85,6 +85,11 @@ public final class IoCounters {
         }
     }
 
+    /** Zeroes an accumulator (never a channel's own counters). */
+    public void clear() {
+        java.util.Arrays.fill(values, 0L);
+    }
+
     /** Bucket {@code b} (not cumulative) of the histogram at {@code base}. */
     public long bucket(int base, int b) {
         return get(base + b);

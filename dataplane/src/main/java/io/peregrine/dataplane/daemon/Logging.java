@@ -1,0 +1,42 @@
+package io.peregrine.dataplane.daemon;
+
+import java.util.Locale;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+/**
+ * One log line per event on standard error ({@code 2026-11-21T05:40:01.123Z INFO  logger: message}),
+ * at the configured level, for the daemon's and local mode's mains. Containers ship stderr; nothing
+ * is written to files.
+ */
+public final class Logging {
+    private Logging() {}
+
+    /** {@code level}: ERROR, WARNING, INFO or DEBUG (as the logLevel setting spells them). */
+    public static void configure(String level) {
+        if (System.getProperty("java.util.logging.config.file") != null) {
+            return; // the user configured logging themselves
+        }
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$-7s %3$s: %5$s%6$s%n");
+        Level jul = switch (level.toUpperCase(Locale.ROOT)) {
+            case "ERROR" -> Level.SEVERE;
+            case "WARNING" -> Level.WARNING;
+            case "DEBUG" -> Level.FINE;
+            default -> Level.INFO;
+        };
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        Handler handler = new ConsoleHandler();
+        handler.setFormatter(new SimpleFormatter());
+        handler.setLevel(jul);
+        root.addHandler(handler);
+        root.setLevel(jul);
+        // gRPC and Netty are chatty below INFO; their warnings still show
+        Logger.getLogger("io.grpc").setLevel(jul.intValue() < Level.INFO.intValue() ? Level.INFO : jul);
+        Logger.getLogger("io.netty").setLevel(jul.intValue() < Level.INFO.intValue() ? Level.INFO : jul);
+    }
+}

@@ -23,6 +23,7 @@ public final class DaemonMain {
     private DaemonMain() {}
 
     public static void main(String[] args) throws InterruptedException {
+        Logging.install();
         NettyDefaults.forDataPath();
         ConfigLoader loader = new ConfigLoader("dataplane", ConfigLoader.daemonDefaults(System.getenv()));
         DaemonConfig config;

@@ -16,6 +16,27 @@ import java.util.logging.SimpleFormatter;
 public final class Logging {
     private Logging() {}
 
+    /**
+     * Keeps logging alive while the daemon stops. The JDK's LogManager resets itself (closing every
+     * handler) in its own shutdown hook, which races ours: the lines that say the pools were
+     * unloaded cleanly would be lost. This manager ignores resets; {@link #configure} replaces the
+     * handlers itself. Installed by {@link #install} before anything logs.
+     */
+    public static final class KeepAliveLogManager extends LogManager {
+        @Override
+        public void reset() {
+            // handlers stay until the process exits; configure() swaps them explicitly
+        }
+    }
+
+    /** Call first thing in {@code main}: takes effect only when nothing has logged yet. */
+    public static void install() {
+        if (System.getProperty("java.util.logging.manager") == null
+                && System.getProperty("java.util.logging.config.file") == null) {
+            System.setProperty("java.util.logging.manager", KeepAliveLogManager.class.getName());
+        }
+    }
+
     /** {@code level}: ERROR, WARNING, INFO or DEBUG (as the logLevel setting spells them). */
     public static void configure(String level) {
         if (System.getProperty("java.util.logging.config.file") != null) {
@@ -28,8 +49,10 @@ public final class Logging {
             case "DEBUG" -> Level.FINE;
             default -> Level.INFO;
         };
-        LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
+        for (Handler h : root.getHandlers()) {
+            root.removeHandler(h);
+        }
         Handler handler = new ConsoleHandler();
         handler.setFormatter(new SimpleFormatter());
         handler.setLevel(jul);

@@ -95,8 +95,7 @@ final class PoolApi extends PoolServiceGrpc.PoolServiceImplBase {
      */
     private CheckPoolResponse checkLoaded(PoolEntry p) {
         p.store(); // UNAVAILABLE when the pool is not loaded
-        return p.locked(() -> report(EngineCalls.await(
-                PoolChecker.check(p.bdev(), node.metadataReactor().core()))));
+        return p.locked(() -> report(EngineCalls.await(checkOnMd(p.bdev()))));
     }
 
     private CheckPoolResponse checkDevice(String uri) {
@@ -122,8 +121,7 @@ final class PoolApi extends PoolServiceGrpc.PoolServiceImplBase {
             throw DataplaneException.precondition(e.getMessage());
         }
         try {
-            return report(EngineCalls.await(
-                    PoolChecker.check(bdev, node.metadataReactor().core())));
+            return report(EngineCalls.await(checkOnMd(bdev)));
         } finally {
             try {
                 bdev.close();
@@ -131,6 +129,12 @@ final class PoolApi extends PoolServiceGrpc.PoolServiceImplBase {
                 // read-only: nothing to lose
             }
         }
+    }
+
+    /** Runs the checker on the metadata reactor, whose thread it must be started from. */
+    private java.util.concurrent.CompletableFuture<PoolChecker.Report> checkOnMd(Bdev bdev) {
+        io.peregrine.dataplane.reactor.ReactorCore md = node.metadataReactor().core();
+        return EngineCalls.onCore(md, () -> PoolChecker.check(bdev, md));
     }
 
     private static CheckPoolResponse report(PoolChecker.Report report) {

@@ -17,6 +17,16 @@ public final class Logging {
     private Logging() {}
 
     /**
+     * Loggers whose level we set, held strongly (the JDK keeps loggers weakly, and a collected one
+     * forgets its level). A holder class, so that {@link #install} runs before LogManager starts.
+     */
+    private static final class Pinned {
+        static final Logger GRPC = Logger.getLogger("io.grpc");
+        static final Logger NETTY = Logger.getLogger("io.netty");
+        static final Logger NETTY_BOOTSTRAP = Logger.getLogger("io.netty.bootstrap.ServerBootstrap");
+    }
+
+    /**
      * Keeps logging alive while the daemon stops. The JDK's LogManager resets itself (closing every
      * handler) in its own shutdown hook, which races ours: the lines that say the pools were
      * unloaded cleanly would be lost. This manager ignores resets; {@link #configure} replaces the
@@ -59,7 +69,9 @@ public final class Logging {
         root.addHandler(handler);
         root.setLevel(jul);
         // gRPC and Netty are chatty below INFO; their warnings still show
-        Logger.getLogger("io.grpc").setLevel(jul.intValue() < Level.INFO.intValue() ? Level.INFO : jul);
-        Logger.getLogger("io.netty").setLevel(jul.intValue() < Level.INFO.intValue() ? Level.INFO : jul);
+        Pinned.GRPC.setLevel(jul.intValue() < Level.INFO.intValue() ? Level.INFO : jul);
+        // gRPC sets SO_KEEPALIVE on every child channel, Unix sockets included: a warning per connection
+        Pinned.NETTY_BOOTSTRAP.setLevel(Level.SEVERE);
+        Pinned.NETTY.setLevel(jul.intValue() < Level.INFO.intValue() ? Level.INFO : jul);
     }
 }

@@ -30,6 +30,11 @@ public final class CommandGroup {
         return name;
     }
 
+    /** One line: what the command is about. */
+    public String summary() {
+        return summary;
+    }
+
     public List<Subcommand> subcommands() {
         return subcommands;
     }

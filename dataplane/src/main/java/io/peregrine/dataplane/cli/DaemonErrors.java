@@ -135,7 +135,7 @@ public final class DaemonErrors {
                 new CommandFailedException(
                         ExitStatus.UNREACHABLE,
                         "no daemon answers on " + unix.path() + " (" + root.getMessage() + "): the socket is left"
-                                + " over from a daemon that stopped, or belongs to something else. "
+                                + " over from a daemon that stopped, or belongs to something else; "
                                 + startHint(),
                         status.getCode(),
                         e);
@@ -149,30 +149,25 @@ public final class DaemonErrors {
         };
     }
 
-    /** No socket in any of the places looked at: say where, and how to start a daemon. */
+    /**
+     * No socket in any of the places looked at: one sentence that names them and says how to
+     * start a daemon.
+     */
     public static String notRunning(List<String> lookedAt) {
-        StringBuilder sb = new StringBuilder("no Peregrine daemon is running where this command looked:\n");
-        for (String place : lookedAt) {
-            sb.append("  ").append(place).append(": no socket\n");
-        }
-        return sb.append(startHint()).toString();
+        return "no Peregrine daemon is running: there is no socket at " + String.join(" nor at ", lookedAt) + "; "
+                + startHint();
     }
 
     /** A socket named explicitly that is not there. */
     public static String noSocket(DaemonEndpoint.UnixSocket unix) {
-        return "no Peregrine daemon is running at " + unix.path() + " (from " + unix.source() + "): no socket"
-                + " there.\n" + startHint();
+        return "no Peregrine daemon is running at " + unix.path() + " (from " + unix.source()
+                + "): there is no socket there; " + startHint();
     }
 
     static String startHint() {
-        return """
-                Start one:
-                  on this machine (a laptop, a dev box): ./peregrine local, from the Peregrine checkout
-                    (it keeps its data and socket in ./.peregrine)
-                  in a Kubernetes cluster: the Peregrine DaemonSet runs one on every storage node; run this
-                    command on that node, or from elsewhere with --address HOST:PORT and --tls-cert,
-                    --tls-key, --tls-ca
-                A daemon already running with another socket: point --socket PATH or PEREGRINE_SOCKET at it.""";
+        return "start one with ./peregrine local in the Peregrine checkout (it keeps its data and socket in"
+                + " ./.peregrine), or point --socket PATH, $PEREGRINE_SOCKET or --address HOST:PORT at a running one"
+                + " (a node's DaemonSet pod, or a daemon with another data directory)";
     }
 
     private static String human(Duration d) {

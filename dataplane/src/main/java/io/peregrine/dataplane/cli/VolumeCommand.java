@@ -176,7 +176,8 @@ public final class VolumeCommand {
         if (inv.args().has("page-size")) {
             filter.setPageSize(ArgValues.positiveInt("--page-size", inv.args().value("page-size")));
         }
-        List<Volume> volumes = inv.daemon().listAllVolumes(filter.build());
+        DaemonClient daemon = inv.daemon();
+        List<Volume> volumes = daemon.listAllVolumes(filter.build());
         inv.output()
                 .print(ListVolumesResponse.newBuilder().addAllVolumes(volumes).build(), () -> {
                     if (volumes.isEmpty()) {
@@ -186,6 +187,12 @@ public final class VolumeCommand {
                     }
                     Map<String, Volume> known = new HashMap<>();
                     volumes.forEach(v -> known.put(v.getUuid(), v));
+                    // A filtered list (--kind snapshot) leaves parents out; name them anyway.
+                    for (Volume v : volumes) {
+                        if (!v.getParentUuid().isEmpty() && !known.containsKey(v.getParentUuid())) {
+                            known.putAll(parentOf(daemon, v));
+                        }
+                    }
                     return VolumeViews.table(volumes, known);
                 });
         return ExitStatus.OK;

@@ -14,7 +14,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -91,16 +90,9 @@ final class CliHarness implements AutoCloseable {
     static Result run(Environment env, String... argv) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] args = Arrays.copyOfRange(argv, 1, argv.length);
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        int status = switch (argv[0]) {
-            case "pool" -> PoolCommand.run(args, env, o, e);
-            case "volume" -> VolumeCommand.run(args, env, o, e);
-            case "export" -> ExportCommand.run(args, env, o, e);
-            case "node" -> NodeCommand.run(args, env, o, e);
-            default -> throw new IllegalArgumentException("no command " + argv[0]);
-        };
+        int status = CliMain.run(argv, env, o, e);
         return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

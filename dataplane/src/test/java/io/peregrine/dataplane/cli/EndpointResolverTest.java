@@ -61,7 +61,7 @@ class EndpointResolverTest {
                 e.getMessage().contains(dir.resolve("work/.peregrine/dataplane.sock") + " (./peregrine local's"),
                 e.getMessage());
         assertTrue(
-                e.getMessage().contains(dir.resolve("node.sock") + " (a node daemon's socket): no socket"),
+                e.getMessage().contains(" nor at " + dir.resolve("node.sock") + " (a node daemon's socket); start one"),
                 e.getMessage());
     }
 

@@ -12,8 +12,10 @@ public final class CommonOptions {
     public static final Option TLS_CERT = Option.value("tls-cert", "FILE", "this client's certificate chain (PEM)");
     public static final Option TLS_KEY = Option.value("tls-key", "FILE", "its private key (PEM, PKCS#8)");
     public static final Option TLS_CA = Option.value("tls-ca", "FILE", "the CA that signed the daemon's certificate");
-    public static final Option TLS_SERVER_NAME =
-            Option.value("tls-server-name", "NAME", "the name in the daemon's certificate, if not HOST");
+    public static final Option TLS_SERVER_NAME = Option.value(
+            "tls-server-name",
+            "NAME",
+            "the DNS name the daemon's certificate must carry (default peregrine-dataplane)");
     public static final Option TIMEOUT = Option.value(
             "timeout", "DURATION", "how long to wait for the daemon (default 60s; 1h for copies and thick volumes)");
     public static final Option HELP = Option.flag("help", "this text").withAlias("h");

@@ -110,13 +110,13 @@ public final class DaemonConnection implements AutoCloseable {
                             + " certificates",
                     e);
         }
-        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(tcp.host(), tcp.port())
+        // The authority is the name the certificate is checked against, not the address dialled.
+        ManagedChannel channel = NettyChannelBuilder.forAddress(tcp.host(), tcp.port())
                 .sslContext(ssl)
-                .executor(DIRECT);
-        if (tcp.serverName() != null) {
-            builder.overrideAuthority(tcp.serverName());
-        }
-        return new DaemonConnection(tcp, builder.build(), null);
+                .executor(DIRECT)
+                .overrideAuthority(tcp.serverName())
+                .build();
+        return new DaemonConnection(tcp, channel, null);
     }
 
     public DaemonEndpoint endpoint() {

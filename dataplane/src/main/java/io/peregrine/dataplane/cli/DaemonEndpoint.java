@@ -24,10 +24,18 @@ public sealed interface DaemonEndpoint {
     }
 
     /**
-     * @param serverName the name the daemon's certificate carries, when it is not {@code host}
+     * @param serverName the DNS name the daemon's certificate must carry: {@link #SERVER_NAME}
+     *     unless {@code --tls-server-name} says otherwise
      */
     record Tcp(String host, int port, Path certificate, Path privateKey, Path trustedCa, String serverName)
             implements DaemonEndpoint {
+        /**
+         * The name every node daemon's management certificate carries (the daemon's
+         * {@code management.tls.cert}), so one certificate recipe serves every node and the
+         * client checks it whatever address it used.
+         */
+        public static final String SERVER_NAME = "peregrine-dataplane";
+
         @Override
         public String describe() {
             return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;

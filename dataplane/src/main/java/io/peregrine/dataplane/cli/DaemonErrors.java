@@ -125,8 +125,8 @@ public final class DaemonErrors {
                     ExitStatus.UNREACHABLE,
                     "the TLS handshake with the daemon at " + endpoint.describe() + " failed (" + root.getMessage()
                             + "): --tls-ca must be the CA that signed the daemon's certificate, --tls-cert a client"
-                            + " certificate the daemon trusts, and --tls-server-name the name in the daemon's"
-                            + " certificate when it differs from the host",
+                            + " certificate the daemon trusts, and the daemon's certificate must name"
+                            + " peregrine-dataplane (or what --tls-server-name gives)",
                     status.getCode(),
                     e);
         }

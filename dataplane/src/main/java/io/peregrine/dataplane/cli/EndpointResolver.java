@@ -90,7 +90,7 @@ public final class EndpointResolver {
                 readable(env, "--tls-cert", args.value("tls-cert")),
                 readable(env, "--tls-key", args.value("tls-key")),
                 readable(env, "--tls-ca", args.value("tls-ca")),
-                args.value("tls-server-name"));
+                args.has("tls-server-name") ? args.value("tls-server-name") : DaemonEndpoint.Tcp.SERVER_NAME);
     }
 
     private static UsageException badAddress(String address) {

@@ -82,7 +82,7 @@ class EndpointResolverTest {
                         "--tls-ca",
                         ca.toString()),
                 env);
-        assertEquals(new DaemonEndpoint.Tcp("10.0.0.7", 9443, cert, key, ca, null), tcp);
+        assertEquals(new DaemonEndpoint.Tcp("10.0.0.7", 9443, cert, key, ca, "peregrine-dataplane"), tcp);
         assertEquals("10.0.0.7:9443", tcp.describe());
         DaemonEndpoint.Tcp v6 = (DaemonEndpoint.Tcp) EndpointResolver.resolve(
                 args(

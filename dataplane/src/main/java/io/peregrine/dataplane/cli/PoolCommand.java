@@ -12,6 +12,7 @@ import io.peregrine.dataplane.api.v1.Pool;
 import io.peregrine.dataplane.api.v1.Volume;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -208,10 +209,14 @@ public final class PoolCommand {
         if (uri && !inv.args().has("daemon")) {
             return OfflineCheck.run(inv, target);
         }
-        if (!uri && Files.isRegularFile(inv.env().workingDirectory().resolve(target))) {
-            throw new UsageException("'" + target + "' is a file here, and pools are named by URI: check it offline"
-                    + " with ./peregrine pool check file://"
-                    + inv.env().workingDirectory().resolve(target).normalize());
+        // A pool name never holds a slash: a path is a device the user meant to check offline.
+        if (!uri
+                && (target.contains("/")
+                        || Files.isRegularFile(inv.env().workingDirectory().resolve(target)))) {
+            Path file = inv.env().workingDirectory().resolve(target).normalize();
+            throw new UsageException("'" + target + "' is " + (Files.isRegularFile(file) ? "a file" : "a path")
+                    + " here, and devices are named by URI: check it offline with ./peregrine pool check file://"
+                    + file);
         }
         CheckPoolRequest req = uri
                 ? CheckPoolRequest.newBuilder().setDiskUri(target).build()

@@ -64,6 +64,13 @@ class PoolCommandTest {
         Run path = run("check", "disk.img");
         assertEquals(2, path.status());
         assertTrue(path.err().contains("check it offline with ./peregrine pool check file://"), path.err());
+        Run absent = run("check", "/nowhere/disk.img");
+        assertEquals(2, absent.status());
+        assertTrue(
+                absent.err()
+                        .contains("is a path here, and devices are named by URI: check it offline with"
+                                + " ./peregrine pool check file:///nowhere/disk.img"),
+                absent.err());
         Run badUri = run("check", "bogus://disk.img");
         assertEquals(2, badUri.status());
         assertTrue(badUri.err().contains("bogus://disk.img"), badUri.err());

@@ -5,6 +5,7 @@ import io.peregrine.dataplane.api.v1.Export;
 import io.peregrine.dataplane.api.v1.TransportAddress;
 import io.peregrine.dataplane.api.v1.Volume;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +23,10 @@ public final class ExportViews {
                 .left("HOSTS")
                 .right("CONNECTED")
                 .left("LISTENERS");
-        for (Export e : exports) {
+        // sorted by what the VOLUME column shows: the same exports always print the same
+        for (Export e : exports.stream()
+                .sorted(Comparator.comparing((Export x) -> name(x, volumes)))
+                .toList()) {
             t.row(
                     name(e, volumes),
                     e.getSubsystemNqn(),

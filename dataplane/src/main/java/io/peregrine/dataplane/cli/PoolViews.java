@@ -3,6 +3,7 @@ package io.peregrine.dataplane.cli;
 import io.peregrine.dataplane.api.v1.CheckPoolResponse;
 import io.peregrine.dataplane.api.v1.CheckProblem;
 import io.peregrine.dataplane.api.v1.Pool;
+import java.util.Comparator;
 import java.util.List;
 
 /** Pools and pool checks, for people. */
@@ -21,7 +22,8 @@ public final class PoolViews {
                 .right("CLUSTER")
                 .right("VOLUMES")
                 .right("SNAPSHOTS");
-        for (Pool p : pools) {
+        // sorted here, not trusted to the daemon's order: the same pools always print the same
+        for (Pool p : pools.stream().sorted(Comparator.comparing(Pool::getName)).toList()) {
             t.row(
                     p.getName(),
                     Human.word(p.getState()),

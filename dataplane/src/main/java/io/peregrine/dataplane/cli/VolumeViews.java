@@ -4,6 +4,7 @@ import io.peregrine.dataplane.api.v1.Provisioning;
 import io.peregrine.dataplane.api.v1.Volume;
 import io.peregrine.dataplane.api.v1.VolumeStats;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,7 +28,10 @@ public final class VolumeViews {
                 .left("PROVISIONING")
                 .left("PARENT")
                 .left("EXPORTED");
-        for (Volume v : volumes) {
+        // sorted by pool, then name: the same volumes always print the same, whatever the daemon's order
+        for (Volume v : volumes.stream()
+                .sorted(Comparator.comparing(Volume::getPool).thenComparing(Volume::getName))
+                .toList()) {
             t.row(
                     VolumeRef.display(v),
                     v.getUuid(),

@@ -25,11 +25,15 @@ class ViewsTest {
     void volumeTableNamesParentsItKnows() {
         assertEquals("""
                 NAME                UUID                                   KIND         SIZE   ALLOCATED   PROVISIONING   PARENT                                 EXPORTED
+                fast/db             aa000000-0000-4000-8000-000000000002   volume      1 TiB       1 TiB   thick          -                                      no
                 tank/pvc-1          2b1f6c1e-8a54-4c1b-9d0e-5f0a8c3e7d21   volume     10 GiB      12 MiB   thin           -                                      yes
                 tank/pvc-1-monday   9c0a7a43-1b8e-4d57-8f0b-3f6c6a1d2e90   snapshot   10 GiB       8 MiB   thin           tank/pvc-1                             no
                 tank/pvc-2          d4e5f6a7-0000-4000-8000-000000000001   clone      20 GiB         0 B   thin           9c0a7a43-1b8e-4d57-8f0b-3f6c6a1d2e90   no
-                fast/db             aa000000-0000-4000-8000-000000000002   volume      1 TiB       1 TiB   thick          -                                      no
                 """, VolumeViews.table(List.of(VOLUME, SNAPSHOT, CLONE, THICK), Map.of(VOLUME.getUuid(), VOLUME)));
+        assertEquals(
+                VolumeViews.table(List.of(VOLUME, SNAPSHOT, CLONE, THICK), Map.of()),
+                VolumeViews.table(List.of(THICK, CLONE, VOLUME, SNAPSHOT), Map.of()),
+                "the daemon's order does not show");
     }
 
     @Test
@@ -91,8 +95,8 @@ class ViewsTest {
     void poolTableAndDetails() {
         assertEquals("""
                 NAME   STATE      DISK                                 CAPACITY      USED       FREE   USE%   CLUSTER   VOLUMES   SNAPSHOTS
-                tank   online     file:///var/lib/peregrine/tank.img     20 GiB    20 MiB   20.0 GiB   0.1%     4 MiB         2           1
                 fast   degraded   pcie://0000:00:05.0                     1 TiB   768 GiB    512 GiB    75%     1 MiB         1           0
+                tank   online     file:///var/lib/peregrine/tank.img     20 GiB    20 MiB   20.0 GiB   0.1%     4 MiB         2           1
                 """, PoolViews.table(List.of(Fixtures.POOL, Fixtures.DEGRADED)));
         assertEquals("""
                 Name:            fast

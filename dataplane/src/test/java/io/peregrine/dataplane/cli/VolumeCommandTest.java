@@ -54,8 +54,8 @@ class VolumeCommandTest {
                 NAME             UUID                                   KIND          SIZE   ALLOCATED   PROVISIONING   PARENT        EXPORTED
                 tank/pvc-1       ef2091f0-d05c-3445-91e0-ab600812eeb9   volume      10 GiB         0 B   thin           -             no
                 tank/pvc-2       1d3eae25-ebdc-3d82-bf17-10c326efe465   volume     512 MiB     512 MiB   thick          -             no
-                tank/snap-1      9293d813-c755-3bb9-b685-138d6dc5cd83   snapshot    10 GiB         0 B   thin           tank/pvc-1    no
                 tank/restore-1   2ce25864-fc9a-3447-9617-ce990e57dfeb   clone       10 GiB         0 B   thin           tank/snap-1   no
+                tank/snap-1      9293d813-c755-3bb9-b685-138d6dc5cd83   snapshot    10 GiB         0 B   thin           tank/pvc-1    no
                 """, ok("volume", "list").out());
         // A filtered list still names parents that are not in it.
         assertEquals("""

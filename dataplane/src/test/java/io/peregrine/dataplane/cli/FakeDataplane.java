@@ -66,6 +66,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -88,6 +89,7 @@ final class FakeDataplane {
     private final Map<String, Export> exports = new LinkedHashMap<>();
     private final AtomicReference<Status> failNext = new AtomicReference<>();
     private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicBoolean ignoreNext = new AtomicBoolean();
     private volatile int defaultPageSize = 100;
     private volatile Health.Status health = Health.Status.SERVING;
     private long clock = 1_795_000_000L;
@@ -95,6 +97,11 @@ final class FakeDataplane {
     /** The next call fails with {@code status}, whatever it is. */
     void failNext(Status status) {
         failNext.set(status);
+    }
+
+    /** The next call is never answered: the client's deadline is what ends it. */
+    void ignoreNext() {
+        ignoreNext.set(true);
     }
 
     void defaultPageSize(int n) {
@@ -115,6 +122,9 @@ final class FakeDataplane {
             public <Q, A> ServerCall.Listener<Q> interceptCall(
                     ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
                 calls.incrementAndGet();
+                if (ignoreNext.getAndSet(false)) {
+                    return new ServerCall.Listener<>() {};
+                }
                 Status fail = failNext.getAndSet(null);
                 if (fail != null) {
                     call.close(fail, new Metadata());

@@ -102,6 +102,24 @@ class ReachingTheDaemonTest {
     }
 
     @Test
+    void aDaemonThatDoesNotAnswerInTimeFailsTheCommandNotTheShell() throws Exception {
+        FakeDataplane fake = new FakeDataplane();
+        try (CliHarness cli = CliHarness.serving(dir, fake)) {
+            fake.ignoreNext();
+            CliHarness.Result r = cli.run("pool", "list", "--timeout", "300ms");
+            assertEquals(1, r.status(), r.toString());
+            assertTrue(
+                    r.err()
+                            .startsWith(
+                                    "pool list: the daemon at unix:" + cli.socket() + " did not answer within 300 ms"),
+                    r.err());
+            assertTrue(r.err().contains("--timeout 10m"), r.err());
+            assertEquals(2, cli.run("pool", "list", "--timeout", "soon").status());
+            assertEquals(0, cli.run("pool", "list").status(), "the next call is answered");
+        }
+    }
+
+    @Test
     void topLevelDispatch() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -171,8 +171,8 @@ public final class LocalMain {
                 b.append("  note        ").append(n).append('\n');
             }
             b.append("\nTry, in another terminal:\n")
-                    .append("  ./peregrine volume create demo --pool local --size 1G\n")
-                    .append("  ./peregrine export add demo --allow-any-host\n")
+                    .append("  ./peregrine volume create local/demo --size 1G\n")
+                    .append("  ./peregrine export add local/demo --allow-any-host\n")
                     .append("  ./peregrine volume list\n")
                     .append("  ./peregrine perf -r 'trtype:tcp traddr:127.0.0.1 trsvcid:")
                     .append(target.getPort())

@@ -26,6 +26,7 @@ final class NonDefaultValues {
             Map.entry("controller.maxVolumesPerNode", 64),
             Map.entry("operator.replicas", 3),
             Map.entry("storageClasses[0].name", "fast"),
+            Map.entry("storageClasses[0].fsType", "ext4"),
             Map.entry("storageClasses[0].default", true),
             Map.entry("storageClasses[0].parameters.pool", "fast-a"),
             Map.entry("volumeSnapshotClass.create", "always"),

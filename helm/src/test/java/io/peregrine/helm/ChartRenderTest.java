@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -103,6 +105,21 @@ class ChartRenderTest {
         }
         assertTrue(DEFAULTS.ofKind("DiskPool").isEmpty());
         assertTrue(DEFAULTS.all(GenericKubernetesResource.class).isEmpty(), "every default object has a Fabric8 type");
+    }
+
+    @Test
+    void grafanaDashboardIsValidJsonOverPeregrineSeries() throws Exception {
+        ConfigMap dashboard = DEFAULTS.one(ConfigMap.class, "peregrine-dashboard");
+        assertEquals("1", dashboard.getMetadata().getLabels().get("grafana_dashboard"));
+        JsonNode json = new ObjectMapper().readTree(dashboard.getData().get("peregrine.json"));
+        assertEquals("peregrine-overview", json.get("uid").asText());
+        List<String> expressions = json.get("panels").findValues("expr").stream()
+                .map(JsonNode::asText)
+                .toList();
+        assertTrue(expressions.size() >= 15, expressions::toString);
+        for (String expr : expressions) {
+            assertTrue(expr.contains("peregrine_") || expr.contains("csi_sidecar_"), expr);
+        }
     }
 
     @Test

@@ -40,7 +40,8 @@ class GeneratedTlsTest {
 
         X509Certificate serverCert = checkPair(server, ca);
         assertTrue(
-                serverCert.getSubjectAlternativeNames().stream().anyMatch(n -> n.get(1).equals("peregrine-dataplane")),
+                serverCert.getSubjectAlternativeNames().stream()
+                        .anyMatch(n -> n.get(1).equals("peregrine-dataplane")),
                 () -> "SANs: " + subjectAltNames(serverCert));
         X509Certificate clientCert = checkPair(client, ca);
         assertNotEquals(serverCert.getPublicKey(), clientCert.getPublicKey());
@@ -48,7 +49,8 @@ class GeneratedTlsTest {
 
     @Test
     void eachRenderingMintsNewKeys() {
-        String first = CHART.one(Secret.class, "peregrine-dataplane-tls").getData().get("tls.key");
+        String first =
+                CHART.one(Secret.class, "peregrine-dataplane-tls").getData().get("tls.key");
         String second = RenderedChart.render(Map.of())
                 .one(Secret.class, "peregrine-dataplane-tls")
                 .getData()
@@ -62,9 +64,12 @@ class GeneratedTlsTest {
         cert.checkValidity();
 
         String pem = decode(secret, "tls.key");
-        assertTrue(pem.startsWith("-----BEGIN PRIVATE KEY-----\n"), () -> "not PKCS#8 PEM: " + pem.lines().findFirst());
+        assertTrue(
+                pem.startsWith("-----BEGIN PRIVATE KEY-----\n"),
+                () -> "not PKCS#8 PEM: " + pem.lines().findFirst());
         String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+        PrivateKey key = KeyFactory.getInstance("EC")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
 
         // the key is the certificate's: what it signs, the certificate's public key verifies
         byte[] message = "peregrine".getBytes(StandardCharsets.UTF_8);
@@ -81,7 +86,8 @@ class GeneratedTlsTest {
 
     private static X509Certificate certificate(Secret secret, String key) throws Exception {
         return (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(decode(secret, key).getBytes(StandardCharsets.US_ASCII)));
+                .generateCertificate(
+                        new ByteArrayInputStream(decode(secret, key).getBytes(StandardCharsets.US_ASCII)));
     }
 
     private static String decode(Secret secret, String key) {
@@ -90,7 +96,9 @@ class GeneratedTlsTest {
 
     private static List<String> subjectAltNames(X509Certificate cert) {
         try {
-            return cert.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList();
+            return cert.getSubjectAlternativeNames().stream()
+                    .map(n -> String.valueOf(n.get(1)))
+                    .toList();
         } catch (Exception e) {
             return List.of(e.toString());
         }

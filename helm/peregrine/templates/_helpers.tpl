@@ -86,3 +86,28 @@ prometheus.io/port: {{ .port | quote }}
 prometheus.io/path: /metrics
 {{- end }}
 {{- end -}}
+
+{{/* The dataplane's CPUs: the length of dataplane.coreList ("2-3,6" is 3) when set, else
+     dataplane.cores. The container gets exactly these (Guaranteed QoS). */}}
+{{- define "peregrine.dataplaneCpus" -}}
+{{- $list := .Values.dataplane.coreList -}}
+{{- if $list -}}
+{{- $n := 0 -}}
+{{- range $part := splitList "," $list -}}
+{{- $ends := splitList "-" $part -}}
+{{- if eq (len $ends) 2 -}}
+{{- $lo := atoi (first $ends) -}}
+{{- $hi := atoi (last $ends) -}}
+{{- if lt $hi $lo -}}
+{{- fail (printf "dataplane.coreList: range %s runs backwards" $part) -}}
+{{- end -}}
+{{- $n = add $n (add1 (sub $hi $lo)) -}}
+{{- else -}}
+{{- $n = add1 $n -}}
+{{- end -}}
+{{- end -}}
+{{- $n -}}
+{{- else -}}
+{{- .Values.dataplane.cores -}}
+{{- end -}}
+{{- end -}}

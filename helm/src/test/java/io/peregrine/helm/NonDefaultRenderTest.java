@@ -61,14 +61,14 @@ class NonDefaultRenderTest {
     void valuesReachTheWorkloads() {
         Container dataplane = ON.containers().get("DaemonSet/peregrine-dataplane/dataplane");
         assertEquals("registry.example/storage/peregrine:0.1.0-rc1", dataplane.getImage());
-        assertEquals("2", dataplane.getResources().getLimits().get("cpu").toString());
+        assertEquals("3", dataplane.getResources().getLimits().get("cpu").toString(), "the length of 2-3,6");
         assertEquals(
                 "2048Mi",
                 dataplane.getResources().getLimits().get("hugepages-2Mi").toString());
         assertFalse(Boolean.TRUE.equals(dataplane.getSecurityContext().getPrivileged()));
         assertTrue(dataplane.getSecurityContext().getCapabilities().getAdd().contains("IPC_LOCK"));
         String config = ON.one(ConfigMap.class, "peregrine-dataplane").getData().get("dataplane.yaml");
-        assertTrue(config.contains("cores: 2-3"), config);
+        assertTrue(config.contains("cores: 2-3,6"), config);
         assertTrue(config.contains("spinMicros: 50"), config);
         assertTrue(config.contains("hugepages: 2048"), config);
 

@@ -80,7 +80,7 @@ seccompProfile:
 {{- end -}}
 
 {{- define "peregrine.metricsAnnotations" -}}
-{{- if .root.Values.metrics.annotations }}
+{{- if .root.Values.metrics.annotations -}}
 prometheus.io/scrape: "true"
 prometheus.io/port: {{ .port | quote }}
 prometheus.io/path: /metrics

@@ -74,14 +74,33 @@ public class TestSummary {
             total = total.plus(c);
         }
         System.out.printf(row, "TOTAL", total.tests, total.failures, total.errors, total.skipped);
+        List<String> notRun = modulesWithTests(root).stream()
+                .filter(m -> !modules.containsKey(m))
+                .toList();
+        notRun.forEach(m -> System.out.printf(
+                "NOT RUN: %s (the build stopped before its tests, e.g. a module it needs failed)%n", m));
         skipReasons.forEach((reason, n) -> System.out.printf("skipped %d: %s%n", n, reason));
         failed.forEach(name -> System.out.println("FAILED: " + name));
-        if (total.failures + total.errors > 0) {
+        if (total.failures + total.errors > 0 || !notRun.isEmpty()) {
             System.out.println("result: FAIL");
         } else if (buildStatus != 0) {
             System.out.println("result: FAIL (every test passed, but the build failed: a quality gate, see above)");
         } else {
             System.out.println("result: PASS");
+        }
+    }
+
+    /** Every module directory (relative to the root) that has tests of its own. */
+    private static List<String> modulesWithTests(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root, 4)) {
+            return files.filter(p -> p.getFileName().toString().equals("pom.xml"))
+                    .map(Path::getParent)
+                    .filter(dir -> !dir.startsWith(root.resolve(".git")))
+                    .filter(dir -> dir.getFileName() != null && !dir.getFileName().toString().equals("target"))
+                    .filter(dir -> Files.isDirectory(dir.resolve("src/test/java")))
+                    .map(dir -> root.relativize(dir).toString())
+                    .sorted()
+                    .toList();
         }
     }
 

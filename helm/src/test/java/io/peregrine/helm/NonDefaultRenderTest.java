@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,20 @@ class NonDefaultRenderTest {
         assertEquals("true", fast.getMetadata().getAnnotations().get("storageclass.kubernetes.io/is-default-class"));
         assertEquals("fast-a", fast.getParameters().get("pool"));
         assertEquals("storage", fast.getMetadata().getLabels().get("cost-center"));
+    }
+
+    @Test
+    void valuesFileWithAnIssuerOfTheUsersOwn() throws Exception {
+        Path values = Path.of(
+                NonDefaultRenderTest.class.getResource("/everything-on.yaml").toURI());
+        RenderedChart chart = RenderedChart.renderWithValuesFile(values);
+        assertTrue(chart.ofKind("Issuer").isEmpty(), "the ClusterIssuer given signs: no Issuer of the chart's own");
+        assertEquals(2, chart.ofKind("Certificate").size());
+        GenericKubernetesResource files = (GenericKubernetesResource) chart.ofKind("DiskPool").stream()
+                .filter(p -> p.getMetadata().getName().equals("files-b"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals("Export", ((Map<?, ?>) files.getAdditionalProperties().get("spec")).get("deletionPolicy"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.peregrine.helm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -100,6 +101,40 @@ class NonDefaultRenderTest {
                 .findFirst()
                 .orElseThrow();
         assertEquals("Export", ((Map<?, ?>) files.getAdditionalProperties().get("spec")).get("deletionPolicy"));
+    }
+
+    @Test
+    void existingSecretsAreUsedAndNamedWhenMissing() {
+        Exception missing = assertThrows(Exception.class, () -> RenderedChart.render(Map.of("tls.mode", "existing")));
+        assertTrue(missing.getMessage().contains("/tls/existing/serverSecret"), missing::getMessage);
+
+        RenderedChart chart = RenderedChart.render(Map.of(
+                "tls.mode",
+                "existing",
+                "tls.existing.serverSecret",
+                "my-server",
+                "tls.existing.clientSecret",
+                "my-client"));
+        assertTrue(chart.all(Secret.class).isEmpty());
+        assertEquals(
+                "my-server",
+                chart.podSpecs().get("DaemonSet/peregrine-dataplane").getVolumes().stream()
+                        .filter(v -> v.getName().equals("tls"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getSecret()
+                        .getSecretName());
+        for (String client : List.of("Deployment/peregrine-controller", "Deployment/peregrine-operator")) {
+            assertEquals(
+                    "my-client",
+                    chart.podSpecs().get(client).getVolumes().stream()
+                            .filter(v -> v.getName().equals("tls"))
+                            .findFirst()
+                            .orElseThrow()
+                            .getSecret()
+                            .getSecretName(),
+                    client);
+        }
     }
 
     @Test

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * What a user does on the first day, on a real (kind) cluster: install the chart, give every
  * node a file-backed DiskPool, and for ext4, xfs and raw block volumes write data from one pod
  * and read it back from another; snapshot a volume and restore it to a new claim; grow a mounted
- * volume; read the dataplanes' and the operator's metrics; delete everything and see the pools
+ * volume; read the dataplanes' and the operator's metrics; helm upgrade (the certificates stay)
+ * and restart every Peregrine pod, and read a volume again; delete everything and see the pools
  * empty again. One cluster for the whole scenario (creating one costs about a minute).
  */
 @Tag("kind")
@@ -142,6 +143,51 @@ class KindEndToEndTest {
             String operatorMetrics = k8s.raw("/api/v1/namespaces/" + NAMESPACE + "/pods/"
                     + operator.getMetadata().getName() + ":8080/proxy/metrics");
             assertTrue(operatorMetrics.contains("peregrine_operator_disk_pools"), operatorMetrics);
+
+            // helm upgrade keeps the generated certificates (the chart looks them up), and the
+            // volumes stay readable after every Peregrine pod restarted
+            String serverCert = k8s.secrets()
+                    .inNamespace(NAMESPACE)
+                    .withName("peregrine-dataplane-tls")
+                    .get()
+                    .getData()
+                    .get("tls.crt");
+            new Helm(KindPrerequisites.root().resolve("helm/peregrine"))
+                    .upgrade()
+                    .withName("peregrine")
+                    .withNamespace(NAMESPACE)
+                    .withKubeConfig(cluster.kubeconfig())
+                    .reuseValues()
+                    .set("controller.replicas", 2)
+                    .waitReady()
+                    .withTimeout(600)
+                    .call();
+            assertEquals(
+                    serverCert,
+                    k8s.secrets()
+                            .inNamespace(NAMESPACE)
+                            .withName("peregrine-dataplane-tls")
+                            .get()
+                            .getData()
+                            .get("tls.crt"),
+                    "helm upgrade minted new certificates");
+            cluster.kubectl(
+                    "-n",
+                    NAMESPACE,
+                    "rollout",
+                    "restart",
+                    "daemonset/peregrine-dataplane",
+                    "daemonset/peregrine-node",
+                    "deployment/peregrine-controller",
+                    "deployment/peregrine-operator");
+            cluster.kubectl("-n", NAMESPACE, "rollout", "status", "daemonset/peregrine-dataplane", "--timeout=5m");
+            cluster.kubectl("-n", NAMESPACE, "rollout", "status", "deployment/peregrine-controller", "--timeout=5m");
+            awaitPoolsOnline(k8s, workers);
+            assertEquals(
+                    ext4,
+                    runToCompletion(
+                            k8s, "read-after-upgrade", "vol-ext4", false, "sha256sum /data/blob | cut -d' ' -f1"),
+                    "vol-ext4 after upgrade and restarts");
 
             // delete: pods, snapshot, claims; the volumes leave the pools
             k8s.pods().inNamespace(APP_NAMESPACE).withName("holder").delete();

@@ -31,7 +31,12 @@ final class VolumeLookup {
         Optional<VolumeHandle> handle = VolumeHandle.tryParse(id);
         if (handle.isEmpty()) return Optional.empty();
         Optional<StorageNode> node = directory.storageNode(handle.get().node());
-        if (node.isEmpty()) return Optional.empty();
+        if (node.isEmpty()) {
+            directory.whyUnavailable(handle.get().node()).ifPresent(why -> {
+                throw CsiErrors.unavailable("cannot reach " + id + ": " + why);
+            });
+            return Optional.empty();
+        }
         try {
             return node.get()
                     .dataplane()

@@ -241,6 +241,21 @@ class KubernetesNodeDirectoryTest {
         assertFalse(directory.whyUnavailable("node-a").isPresent());
     }
 
+    @Test
+    void withoutTheCrdTheControllerSaysWhatToInstall() {
+        // expectation mode, nothing expected: every request is 404, as for a resource nobody defined
+        KubernetesMockServer bare = new KubernetesMockServer(false);
+        bare.init();
+        try (KubernetesClient client = bare.createClient()) {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalStateException.class,
+                    () -> KubernetesNodeDirectory.start(client, channels, Duration.ofSeconds(10)));
+            assertTrue(e.getMessage().contains("install Peregrine's CRDs"), e.getMessage());
+        } finally {
+            bare.destroy();
+        }
+    }
+
     // ------------------------------------------------------------------------------- helpers
 
     private ControllerGrpc.ControllerBlockingStub controller() {

@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The assembled plugin: the services the options ask for, on their sockets. Used by the
@@ -56,6 +57,14 @@ public final class CsiPlugin implements AutoCloseable {
     }
 
     public static CsiPlugin start(CsiOptions options) {
+        return start(options, () -> new KubernetesClientBuilder().build());
+    }
+
+    /**
+     * @param kubernetes the API client for {@code --node-directory kubernetes} (in-cluster
+     *     configuration or the kubeconfig by default); the plugin closes it
+     */
+    public static CsiPlugin start(CsiOptions options, Supplier<KubernetesClient> kubernetes) {
         EpollTransport transport = new EpollTransport();
         List<CsiServer> servers = new ArrayList<>();
         List<AutoCloseable> resources = new ArrayList<>(); // closed in reverse order
@@ -70,11 +79,16 @@ public final class CsiPlugin implements AutoCloseable {
             Optional<ControllerService> controllerService = Optional.empty();
             List<Readiness.Check> controllerChecks = new ArrayList<>();
             if (controller) {
-                NodeDirectory directory = local
-                        ? localDirectory(options, transport, host.orElseThrow(), resources)
-                        : clusterDirectory(options, transport, resources);
+                NodeDirectory directory;
+                if (local) {
+                    directory = localDirectory(options, transport, host.orElseThrow(), resources);
+                    controllerChecks.add(new DataplaneReadiness(directory));
+                } else {
+                    KubernetesNodeDirectory cluster = clusterDirectory(options, transport, kubernetes, resources);
+                    controllerChecks.add(cluster::readiness);
+                    directory = cluster;
+                }
                 controllerService = Optional.of(new ControllerService(directory));
-                controllerChecks.add(new DataplaneReadiness(directory));
             }
             Optional<NodeService> nodeService = Optional.empty();
             List<Readiness.Check> nodeChecks = new ArrayList<>();
@@ -121,8 +135,11 @@ public final class CsiPlugin implements AutoCloseable {
     }
 
     /** StorageNode objects through the in-cluster (or kubeconfig) API client; mutual TLS to dataplanes. */
-    private static NodeDirectory clusterDirectory(
-            CsiOptions options, EpollTransport transport, List<AutoCloseable> resources) {
+    private static KubernetesNodeDirectory clusterDirectory(
+            CsiOptions options,
+            EpollTransport transport,
+            Supplier<KubernetesClient> kubernetes,
+            List<AutoCloseable> resources) {
         TlsMaterial tls;
         try {
             tls = new TlsMaterial(options.tls().orElseThrow());
@@ -135,7 +152,7 @@ public final class CsiPlugin implements AutoCloseable {
                 CALL_DEADLINE,
                 COPY_DEADLINE);
         resources.add(channels);
-        KubernetesClient client = new KubernetesClientBuilder().build();
+        KubernetesClient client = kubernetes.get();
         resources.add(client);
         KubernetesNodeDirectory directory = KubernetesNodeDirectory.start(client, channels, Duration.ofSeconds(60));
         resources.add(directory);

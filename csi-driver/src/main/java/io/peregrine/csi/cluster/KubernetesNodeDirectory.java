@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.peregrine.csi.controller.NodeDirectory;
 import io.peregrine.csi.controller.StorageNode;
+import io.peregrine.csi.identity.Readiness;
 import io.peregrine.csi.server.CsiErrors;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -203,6 +204,22 @@ public final class KubernetesNodeDirectory implements NodeDirectory, AutoCloseab
                     .orElse("usable, dataplane at " + o.managementEndpoint().orElse("?") + ", targets " + o.targets()
                             + ", host NQN " + Objects.toString(o.hostNqn().orElse(null)));
         }
+    }
+
+    /**
+     * The controller's Probe in a cluster: whether the StorageNode cache is being kept current.
+     * One node's dataplane being down is that node's condition (it stops being a candidate), not
+     * the controller's: restarting the controller would not bring it back.
+     */
+    public Readiness readiness() {
+        if (!informer.isRunning()) {
+            return new Readiness.Unhealthy("the watch on StorageNode objects has stopped; the controller no longer"
+                    + " sees node changes and needs a restart");
+        }
+        if (!informer.isWatching()) {
+            return new Readiness.Starting("re-establishing the watch on StorageNode objects");
+        }
+        return new Readiness.Ready();
     }
 
     @Override

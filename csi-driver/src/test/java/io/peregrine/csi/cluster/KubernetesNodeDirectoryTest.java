@@ -2,20 +2,13 @@ package io.peregrine.csi.cluster;
 
 import static io.peregrine.csi.conformance.Csi.assertCode;
 import static io.peregrine.csi.conformance.Csi.mount;
+import static io.peregrine.csi.testing.MockApiServer.storageNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status.Code;
@@ -25,6 +18,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.peregrine.csi.CsiDriver;
 import io.peregrine.csi.controller.ControllerService;
 import io.peregrine.csi.controller.StorageNode;
+import io.peregrine.csi.testing.MockApiServer;
 import io.peregrine.csi.testing.TestDataplane;
 import io.peregrine.csi.v1.CapacityRange;
 import io.peregrine.csi.v1.ControllerGrpc;
@@ -71,9 +65,7 @@ class KubernetesNodeDirectoryTest {
     private final Map<String, String> inProcessNames = new HashMap<>();
     private final Map<String, Integer> opened = new LinkedHashMap<>();
 
-    private KubernetesMockServer api;
-    private KubernetesClient kubectl;
-    private KubernetesClient controllerClient;
+    private MockApiServer api;
     private ChannelCache channels;
     private KubernetesNodeDirectory directory;
     private ManagedChannel csiChannel;
@@ -81,18 +73,14 @@ class KubernetesNodeDirectoryTest {
 
     @BeforeEach
     void start() throws IOException {
-        api = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        api.init();
-        kubectl = api.createClient();
-        kubectl.apiextensions().v1().customResourceDefinitions().resource(crd()).create();
+        api = new MockApiServer();
         serve(a, ENDPOINT_A);
         serve(b, ENDPOINT_B);
         // b's target listens on the wildcard address: reached at its management address
-        put(storageNode("node-a", NQN_A, ENDPOINT_A, "Online", "True", "10.0.1.1"));
-        put(storageNode("node-b", NQN_B, ENDPOINT_B, "Online", "True", "0.0.0.0"));
+        api.put(storageNode("node-a", NQN_A, ENDPOINT_A, "Online", "True", "10.0.1.1"));
+        api.put(storageNode("node-b", NQN_B, ENDPOINT_B, "Online", "True", "0.0.0.0"));
         // a consumer: no host NQN yet and its dataplane down (attaching needs neither its dataplane nor Online)
-        put(storageNode("compute-c", null, "10.0.0.3:9443", "Offline", "False", "10.0.0.3"));
+        api.put(storageNode("compute-c", null, "10.0.0.3:9443", "Offline", "False", "10.0.0.3"));
 
         DataplaneChannels inProcess = endpoint -> {
             opened.merge(endpoint.toString(), 1, Integer::sum);
@@ -101,8 +89,7 @@ class KubernetesNodeDirectoryTest {
             return InProcessChannelBuilder.forName(name).directExecutor().build();
         };
         channels = new ChannelCache(inProcess, "peregrine-dataplane", Duration.ofSeconds(10), Duration.ofSeconds(10));
-        controllerClient = api.createClient();
-        directory = KubernetesNodeDirectory.start(controllerClient, channels, Duration.ofSeconds(30));
+        directory = KubernetesNodeDirectory.start(api.newClient(), channels, Duration.ofSeconds(30));
 
         String name = InProcessServerBuilder.generateName();
         servers.add(InProcessServerBuilder.forName(name)
@@ -120,9 +107,7 @@ class KubernetesNodeDirectoryTest {
         directory.close();
         channels.close();
         servers.forEach(Server::shutdownNow);
-        controllerClient.close();
-        kubectl.close();
-        api.destroy();
+        api.close();
     }
 
     @Test
@@ -154,7 +139,7 @@ class KubernetesNodeDirectoryTest {
     void offlineAndNotReadyNodesAreNotCandidatesAndCallsToThemAreUnavailable() {
         Volume onB = create("on-b", TopologyRequirement.newBuilder().addRequisite(node("node-b")));
 
-        put(storageNode("node-b", NQN_B, ENDPOINT_B, "Offline", "False", "0.0.0.0"));
+        api.put(storageNode("node-b", NQN_B, ENDPOINT_B, "Offline", "False", "0.0.0.0"));
         await(() -> names(directory.storageNodes()).equals(List.of("node-a")));
         assertTrue(directory.whyUnavailable("node-b").orElseThrow().contains("node-b is Offline"));
 
@@ -175,11 +160,11 @@ class KubernetesNodeDirectoryTest {
         assertEquals(1, b.volumes().size(), "nothing was deleted behind the offline node's back");
 
         // Online but its dataplane is not serving: still no candidate
-        put(storageNode("node-b", NQN_B, ENDPOINT_B, "Online", "False", "0.0.0.0"));
+        api.put(storageNode("node-b", NQN_B, ENDPOINT_B, "Online", "False", "0.0.0.0"));
         await(() -> directory.whyUnavailable("node-b").orElse("").contains("not Ready"));
         assertEquals(List.of("node-a"), names(directory.storageNodes()));
 
-        put(storageNode("node-b", NQN_B, ENDPOINT_B, "Online", "True", "0.0.0.0"));
+        api.put(storageNode("node-b", NQN_B, ENDPOINT_B, "Online", "True", "0.0.0.0"));
         await(() -> names(directory.storageNodes()).equals(List.of("node-a", "node-b")));
         controller().controllerPublishVolume(publish(onB, "node-a"));
     }
@@ -189,9 +174,7 @@ class KubernetesNodeDirectoryTest {
         Volume onB = create("on-b", TopologyRequirement.newBuilder().addRequisite(node("node-b")));
         assertTrue(channels.endpoints().containsKey("node-b"));
 
-        kubectl.genericKubernetesResources(KubernetesNodeDirectory.STORAGE_NODES)
-                .withName("node-b")
-                .delete();
+        api.delete("node-b");
         await(() -> !channels.endpoints().containsKey("node-b"));
         assertEquals(List.of("node-a"), names(directory.storageNodes()));
         StatusRuntimeException e =
@@ -221,7 +204,7 @@ class KubernetesNodeDirectoryTest {
     void aMovedDataplaneGetsANewChannel() {
         create("on-b", TopologyRequirement.newBuilder().addRequisite(node("node-b")));
         serve(b, "10.0.9.2:9443"); // the dataplane pod was rescheduled with a new address
-        put(storageNode("node-b", NQN_B, "10.0.9.2:9443", "Online", "True", "0.0.0.0"));
+        api.put(storageNode("node-b", NQN_B, "10.0.9.2:9443", "Online", "True", "0.0.0.0"));
         await(() -> directory
                 .storageNode("node-b")
                 .map(n -> n.targets().equals(List.of(TargetAddress.tcp("10.0.9.2", 4420))))
@@ -234,7 +217,7 @@ class KubernetesNodeDirectoryTest {
 
     @Test
     void aMalformedEndpointMakesTheNodeUnavailableNotTheDirectory() {
-        put(storageNode("node-b", NQN_B, "not an endpoint", "Online", "True", "0.0.0.0"));
+        api.put(storageNode("node-b", NQN_B, "not an endpoint", "Online", "True", "0.0.0.0"));
         await(() -> names(directory.storageNodes()).equals(List.of("node-a")));
         String why = directory.whyUnavailable("node-b").orElseThrow();
         assertTrue(why.contains("not an endpoint"), why);
@@ -301,75 +284,6 @@ class KubernetesNodeDirectoryTest {
 
     private static List<String> names(List<StorageNode> nodes) {
         return nodes.stream().map(StorageNode::name).toList();
-    }
-
-    private void put(GenericKubernetesResource node) {
-        kubectl.genericKubernetesResources(KubernetesNodeDirectory.STORAGE_NODES)
-                .resource(node)
-                .createOr(NonDeletingOperation::update);
-    }
-
-    /** A StorageNode as the node agent (spec, endpoint, listeners) and the operator (state, Ready) write it. */
-    private static GenericKubernetesResource storageNode(
-            String name, String hostNqn, String endpoint, String state, String ready, String listenerAddress) {
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("nodeName", name);
-        if (hostNqn != null) spec.put("hostNqn", hostNqn);
-        Map<String, Object> status = new LinkedHashMap<>();
-        status.put("state", state);
-        status.put(
-                "conditions",
-                List.of(Map.of(
-                        "type",
-                        "Ready",
-                        "status",
-                        ready,
-                        "reason",
-                        ready.equals("True") ? "LeaseRenewed" : "LeaseExpired",
-                        "message",
-                        "as the test says")));
-        status.put("managementEndpoint", endpoint);
-        status.put(
-                "nvmeTcpListeners",
-                List.of(Map.of("trtype", "tcp", "adrfam", "ipv4", "traddr", listenerAddress, "trsvcid", "4420")));
-        return new GenericKubernetesResourceBuilder()
-                .withApiVersion("peregrine.io/v1alpha1")
-                .withKind("StorageNode")
-                .withNewMetadata()
-                .withName(name)
-                .endMetadata()
-                .addToAdditionalProperties("spec", spec)
-                .addToAdditionalProperties("status", status)
-                .build();
-    }
-
-    /** The CRD as far as the mock server needs it: cluster-scoped, any fields. */
-    private static CustomResourceDefinition crd() {
-        return new CustomResourceDefinitionBuilder()
-                .withNewMetadata()
-                .withName("storagenodes.peregrine.io")
-                .endMetadata()
-                .withNewSpec()
-                .withGroup("peregrine.io")
-                .withScope("Cluster")
-                .withNewNames()
-                .withKind("StorageNode")
-                .withPlural("storagenodes")
-                .withSingular("storagenode")
-                .endNames()
-                .addNewVersion()
-                .withName("v1alpha1")
-                .withServed(true)
-                .withStorage(true)
-                .withNewSchema()
-                .withNewOpenAPIV3Schema()
-                .withType("object")
-                .withXKubernetesPreserveUnknownFields(true)
-                .endOpenAPIV3Schema()
-                .endSchema()
-                .endVersion()
-                .endSpec()
-                .build();
     }
 
     private static void await(BooleanSupplier condition) {

@@ -10,6 +10,7 @@ import io.peregrine.csi.controller.NodeDirectory;
 import io.peregrine.csi.controller.StorageNode;
 import io.peregrine.csi.identity.Readiness;
 import io.peregrine.csi.server.CsiErrors;
+import io.peregrine.csi.volume.TargetAddress;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.HttpURLConnection;
@@ -167,7 +168,7 @@ public final class KubernetesNodeDirectory implements NodeDirectory, AutoCloseab
     private Optional<StorageNode> usable(StorageNodeObject object) {
         try {
             var client = channels.client(object.name(), object.endpoint());
-            List<io.peregrine.csi.volume.TargetAddress> targets = object.targets();
+            List<TargetAddress> targets = object.targets();
             return Optional.of(StorageNode.withTargets(object.name(), client, targets));
         } catch (IllegalArgumentException e) {
             LOG.log(Level.WARNING, "storage node {0}: {1}", object.name(), e.getMessage());
@@ -201,7 +202,8 @@ public final class KubernetesNodeDirectory implements NodeDirectory, AutoCloseab
 
         private static String describe(StorageNodeObject o) {
             return o.whyNot()
-                    .orElse("usable, dataplane at " + o.managementEndpoint().orElse("?") + ", targets " + o.targets()
+                    .orElse("usable, dataplane at " + o.managementEndpoint().orElse("?") + ", targets "
+                            + o.targets().stream().map(TargetAddress::toUri).toList()
                             + ", host NQN " + Objects.toString(o.hostNqn().orElse(null)));
         }
     }

@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
-import io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.NettyServerBuilder;
-import io.netty.handler.ssl.ClientAuth;
 import io.peregrine.csi.server.EpollTransport;
 import io.peregrine.csi.testing.MockApiServer;
 import io.peregrine.csi.testing.TestDataplane;
 import io.peregrine.csi.testing.TestPki;
+import io.peregrine.csi.testing.TlsDataplaneServer;
 import io.peregrine.csi.v1.CapacityRange;
 import io.peregrine.csi.v1.ControllerGrpc;
 import io.peregrine.csi.v1.ControllerPublishVolumeRequest;
@@ -26,7 +24,6 @@ import io.peregrine.csi.v1.Volume;
 import io.peregrine.csi.volume.PublishContext;
 import io.peregrine.csi.volume.TargetAddress;
 import io.peregrine.csi.volume.VolumeContext;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,17 +55,7 @@ class ClusterModeTest {
         List<Server> dataplanes = new ArrayList<>();
         try (MockApiServer api = new MockApiServer();
                 EpollTransport transport = new EpollTransport()) {
-            for (TestDataplane dp : List.of(a, b)) {
-                NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                        .sslContext(GrpcSslContexts.forServer(
-                                        dataplaneCert.certificate().toFile(),
-                                        dataplaneCert.key().toFile())
-                                .trustManager(pki.caFile().toFile())
-                                .clientAuth(ClientAuth.REQUIRE)
-                                .build());
-                dp.services().forEach(builder::addService);
-                dataplanes.add(builder.build().start());
-            }
+            for (TestDataplane dp : List.of(a, b)) dataplanes.add(TlsDataplaneServer.start(dp, pki, dataplaneCert));
             api.put(storageNode(
                     "node-a", NQN_A, "127.0.0.1:" + dataplanes.get(0).getPort(), "Online", "True", "10.0.1.1"));
             api.put(storageNode(

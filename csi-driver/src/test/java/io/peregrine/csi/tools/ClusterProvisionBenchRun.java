@@ -14,6 +14,7 @@ import io.peregrine.csi.testing.TlsDataplaneServer;
 import io.peregrine.csi.v1.ControllerGrpc;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,8 @@ import java.util.Map;
  * {@link ProvisionBench} against the controller in cluster mode: StorageNode objects in a mock
  * API server, three in-memory test dataplanes behind mutual-TLS TCP ports, the controller on a
  * Unix socket. Against {@link ProvisionBenchRun} (local mode) it shows what the node directory
- * and TLS channels add per volume. Usage: {@code ClusterProvisionBenchRun [volumes] [json-file]}.
+ * and TLS channels add per volume. Usage: {@code ClusterProvisionBenchRun [volumes] [json-file] [rtt-ms]}; {@code rtt-ms} delays every
+ * dataplane call, standing in for the network between the controller and other machines.
  */
 public final class ClusterProvisionBenchRun {
 
@@ -30,6 +32,7 @@ public final class ClusterProvisionBenchRun {
 
     public static void main(String[] args) throws Exception {
         int volumes = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+        Duration rtt = Duration.ofMillis(args.length > 2 ? Long.parseLong(args[2]) : 0);
         Path dir = Files.createTempDirectory("csi-cluster-bench");
         TestPki pki = new TestPki(dir, "bench");
         TestPki.Leaf dataplaneCert = pki.issue("dataplane", "peregrine-dataplane");
@@ -39,7 +42,7 @@ public final class ClusterProvisionBenchRun {
                 EpollTransport transport = new EpollTransport()) {
             for (int i = 1; i <= 3; i++) {
                 Server server = TlsDataplaneServer.start(
-                        new TestDataplane("n" + i).pool("fast", 1L << 40, 4L << 20), pki, dataplaneCert);
+                        new TestDataplane("n" + i).pool("fast", 1L << 40, 4L << 20), pki, dataplaneCert, rtt);
                 servers.add(server);
                 api.put(storageNode(
                         "n" + i,

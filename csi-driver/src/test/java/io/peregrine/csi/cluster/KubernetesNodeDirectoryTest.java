@@ -21,8 +21,10 @@ import io.peregrine.csi.controller.StorageNode;
 import io.peregrine.csi.testing.MockApiServer;
 import io.peregrine.csi.testing.TestDataplane;
 import io.peregrine.csi.v1.CapacityRange;
+import io.peregrine.csi.v1.ControllerGetVolumeRequest;
 import io.peregrine.csi.v1.ControllerGrpc;
 import io.peregrine.csi.v1.ControllerPublishVolumeRequest;
+import io.peregrine.csi.v1.ControllerUnpublishVolumeRequest;
 import io.peregrine.csi.v1.CreateVolumeRequest;
 import io.peregrine.csi.v1.DeleteVolumeRequest;
 import io.peregrine.csi.v1.Topology;
@@ -158,6 +160,20 @@ class KubernetesNodeDirectoryTest {
                                 .setVolumeId(onB.getVolumeId())
                                 .build()));
         assertEquals(1, b.volumes().size(), "nothing was deleted behind the offline node's back");
+        // an export on the offline node may still allow the consumer: not "done", but retry later
+        assertCode(
+                Code.UNAVAILABLE,
+                () -> controller()
+                        .controllerUnpublishVolume(ControllerUnpublishVolumeRequest.newBuilder()
+                                .setVolumeId(onB.getVolumeId())
+                                .setNodeId("node-a")
+                                .build()));
+        assertCode(
+                Code.UNAVAILABLE,
+                () -> controller()
+                        .controllerGetVolume(ControllerGetVolumeRequest.newBuilder()
+                                .setVolumeId(onB.getVolumeId())
+                                .build()));
 
         // Online but its dataplane is not serving: still no candidate
         api.put(storageNode("node-b", NQN_B, ENDPOINT_B, "Online", "False", "0.0.0.0"));

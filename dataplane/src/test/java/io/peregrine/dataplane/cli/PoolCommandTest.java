@@ -12,6 +12,7 @@ import io.peregrine.dataplane.reactor.Reactor;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,11 +24,12 @@ class PoolCommandTest {
 
     private record Run(int status, String out, String err) {}
 
-    private static Run run(String... args) {
+    private Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = PoolCommand.run(
                 args,
+                new Environment(dir, Map.of(), dir.resolve("no.sock"), dir.resolve("no-hostnqn")),
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -53,14 +55,25 @@ class PoolCommandTest {
     }
 
     @Test
-    void usageErrorsExitWithTwoAndSayWhatToDo() {
+    void usageErrorsExitWithTwoAndSayWhatToDo() throws Exception {
         assertEquals(2, run().status());
         Run unknown = run("frobnicate");
         assertEquals(2, unknown.status());
         assertTrue(unknown.err().contains("unknown subcommand 'frobnicate'"));
-        Run badUri = run("check", "disk.img");
+        Files.createFile(dir.resolve("disk.img"));
+        Run path = run("check", "disk.img");
+        assertEquals(2, path.status());
+        assertTrue(path.err().contains("check it offline with ./peregrine pool check file://"), path.err());
+        Run absent = run("check", "/nowhere/disk.img");
+        assertEquals(2, absent.status());
+        assertTrue(
+                absent.err()
+                        .contains("is a path here, and devices are named by URI: check it offline with"
+                                + " ./peregrine pool check file:///nowhere/disk.img"),
+                absent.err());
+        Run badUri = run("check", "bogus://disk.img");
         assertEquals(2, badUri.status());
-        assertTrue(badUri.err().contains("invalid device URI 'disk.img'"), badUri.err());
+        assertTrue(badUri.err().contains("bogus://disk.img"), badUri.err());
         Run missing = run("check", "file://" + dir.resolve("nope.img"));
         assertEquals(2, missing.status());
         assertTrue(missing.err().contains("does not exist"), missing.err());
@@ -69,7 +82,9 @@ class PoolCommandTest {
         assertTrue(memory.err().contains("nothing on it to check"), memory.err());
         Run help = run("--help");
         assertEquals(0, help.status());
-        assertTrue(help.out().contains("check [--verbose] URI"));
+        assertTrue(
+                help.out().contains("check     verify a pool: offline by URI, or by NAME through the daemon"),
+                help.out());
     }
 
     @Test

@@ -43,13 +43,13 @@ final class VolumeLookup {
             directory.whyUnavailable(handle.get().node()).ifPresent(why -> {
                 throw CsiErrors.unavailable("cannot reach " + id + ": " + why);
             });
-            return Optional.empty();
+            // usable again between the two questions (a watch event): ask once more, not NOT_FOUND
+            node = directory.storageNode(handle.get().node());
+            if (node.isEmpty()) return Optional.empty();
         }
         try {
-            return node.get()
-                    .dataplane()
-                    .getVolume(handle.get().uuid().toString())
-                    .map(v -> new Found(node.get(), v));
+            StorageNode holder = node.get();
+            return holder.dataplane().getVolume(handle.get().uuid().toString()).map(v -> new Found(holder, v));
         } catch (StatusRuntimeException e) {
             throw DataplaneErrors.translate(node.get().name(), "looking up " + id, e);
         }

@@ -66,7 +66,7 @@ public final class KubernetesNodeDirectory implements NodeDirectory, AutoCloseab
             informer.start().toCompletableFuture().get(syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             informer.stop();
-            throw new IllegalStateException(whyNoList(e.getCause()), e.getCause());
+            throw new IllegalStateException(whyNoList(e.getCause(), client.getMasterUrl()), e.getCause());
         } catch (TimeoutException e) {
             informer.stop();
             throw new IllegalStateException("StorageNode objects did not arrive from the API server at "
@@ -84,7 +84,7 @@ public final class KubernetesNodeDirectory implements NodeDirectory, AutoCloseab
         return directory;
     }
 
-    private static String whyNoList(Throwable cause) {
+    private static String whyNoList(Throwable cause, java.net.URL apiServer) {
         if (cause instanceof KubernetesClientException k) {
             if (k.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
                 return "the API server does not know storagenodes.peregrine.io: install Peregrine's CRDs (the Helm"
@@ -95,7 +95,10 @@ public final class KubernetesNodeDirectory implements NodeDirectory, AutoCloseab
                         + " and watch on them (" + k.getMessage() + ")";
             }
         }
-        return "cannot list StorageNode objects: " + cause.getMessage();
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return "cannot list StorageNode objects from the API server at " + apiServer + " (" + root + "); the"
+                + " controller uses the in-cluster configuration, or the kubeconfig outside a cluster";
     }
 
     @Override

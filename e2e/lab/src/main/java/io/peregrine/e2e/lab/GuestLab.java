@@ -90,9 +90,12 @@ public final class GuestLab {
 
     /**
      * Runs {@code mainClass} from this JVM's classpath with this JVM's JDK inside a guest, with
-     * the native-access and module flags this JVM was started with plus {@code jvmOptions}.
+     * the native-access and module flags this JVM was started with plus {@code jvmOptions}. If
+     * that JVM crashes, the head of its fatal-error log is in {@link GuestResult#jvmCrash()} (and
+     * in {@link GuestResult#describe()}): it writes the log into a directory shared with the host.
      */
     public GuestResult runJava(GuestSpec spec, List<String> jvmOptions, String mainClass, List<String> args) {
+        Path crashLogs = JvmCrashReport.newDirectory();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -103,12 +106,14 @@ public final class GuestLab {
                 command.add(flag);
             }
         }
+        command.add(JvmCrashReport.errorFileOption(crashLogs));
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(testClassPath());
         command.add(mainClass);
         command.addAll(args);
-        return run(spec, command);
+        GuestResult result = run(spec.withShare(crashLogs), command);
+        return result.withJvmCrash(JvmCrashReport.collect(crashLogs));
     }
 
     public GuestResult runJava(GuestSpec spec, Class<?> mainClass, String... args) {

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -16,7 +17,7 @@ import java.util.stream.Stream;
 final class JvmCrashReport {
 
     /** The most lines of one log to quote; the head ends earlier, at the register dump. */
-    static final int MAX_HEAD_LINES = 60;
+    static final int MAX_HEAD_LINES = 80;
 
     private JvmCrashReport() {}
 
@@ -63,14 +64,22 @@ final class JvmCrashReport {
         return report.toString();
     }
 
-    /** The log's lines up to the register dump, at most {@link #MAX_HEAD_LINES}. */
+    /**
+     * The log's lines up to the register dump, at most {@link #MAX_HEAD_LINES}; when a long stack
+     * pushes the signal's details ({@code siginfo:}, with the faulting address) past that, their
+     * line still ends the head.
+     */
     static String head(Path log) {
         try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
-            return String.join(
-                    "\n",
-                    lines.takeWhile(l -> !l.startsWith("Registers:"))
-                            .limit(MAX_HEAD_LINES)
-                            .toList());
+            List<String> head =
+                    lines.takeWhile(l -> !l.startsWith("Registers:")).toList();
+            if (head.size() <= MAX_HEAD_LINES) return String.join("\n", head);
+            List<String> cut = new ArrayList<>(head.subList(0, MAX_HEAD_LINES - 1));
+            cut.add(head.stream()
+                    .filter(l -> l.startsWith("siginfo:"))
+                    .findFirst()
+                    .orElse("..."));
+            return String.join("\n", cut);
         } catch (IOException | UncheckedIOException e) {
             return "(cannot read " + log + ": " + e.getMessage() + ")";
         }

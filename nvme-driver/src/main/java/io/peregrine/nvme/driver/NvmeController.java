@@ -138,7 +138,7 @@ public final class NvmeController implements AutoCloseable {
     // ---- bring-up
 
     private void bringUp(boolean identifyNamespaces) {
-        Duration readyLimit = Duration.ofMillis(Math.max(500, cap.timeoutMillis()));
+        Duration readyLimit = readyLimit();
 
         state = ControllerState.DISABLING;
         int csts = registers.csts();
@@ -270,6 +270,11 @@ public final class NvmeController implements AutoCloseable {
         return result;
     }
 
+    /** How long CSTS.RDY may take to follow CC.EN: CAP.TO, and never less than 500 ms. */
+    private Duration readyLimit() {
+        return Duration.ofMillis(Math.max(500, cap.timeoutMillis()));
+    }
+
     /** The controller holds no queues any more: quarantined queue memory is free to reuse. */
     private void quiesced() {
         quiescedEpoch++;
@@ -284,10 +289,7 @@ public final class NvmeController implements AutoCloseable {
     private boolean disableQuietly() {
         try {
             registers.cc(registers.cc() & ~ControllerRegisters.CC_EN);
-            waitCsts(
-                    s -> (s & ControllerRegisters.CSTS_RDY) == 0,
-                    Duration.ofMillis(Math.max(500, cap.timeoutMillis())),
-                    false);
+            waitCsts(s -> (s & ControllerRegisters.CSTS_RDY) == 0, readyLimit(), false);
             return true;
         } catch (RuntimeException e) {
             LOG.log(

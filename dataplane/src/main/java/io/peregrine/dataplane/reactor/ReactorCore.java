@@ -258,6 +258,18 @@ public final class ReactorCore {
         return now;
     }
 
+    /**
+     * Moves the clock {@link #now} reads forward to {@code nanoTime} ({@link System#nanoTime}).
+     * For drivers that let I/O be submitted outside {@link #runOnce}: a Netty event loop reads its
+     * sockets, and submits what it decoded, after blocking in epoll -- without this, an I/O
+     * submitted right after a long wait would be timed from before the wait. Owner thread.
+     */
+    public void advanceClock(long nanoTime) {
+        if (nanoTime - now > 0) {
+            now = nanoTime;
+        }
+    }
+
     /** Adds time the driver spent parked (or blocked in its selector) to the idle counter. */
     public void addIdleNanos(long nanos) {
         IDLE.setOpaque(this, (long) IDLE.getOpaque(this) + nanos);

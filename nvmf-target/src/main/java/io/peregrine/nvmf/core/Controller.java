@@ -118,6 +118,16 @@ public final class Controller {
         return 0;
     }
 
+    /**
+     * The queues connected now, the admin queue (QID 0) first: what a management view reports as
+     * the host's connections and queue depth. A snapshot; the queues' own counters are read racily.
+     */
+    public synchronized java.util.List<QueuePair> queues() {
+        java.util.List<QueuePair> list = new java.util.ArrayList<>();
+        for (QueuePair queue : queues) if (queue != null) list.add(queue);
+        return list;
+    }
+
     /** The largest I/O QID a host may connect. */
     public int maxIoQueues() {
         return queues.length - 1;

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.peregrine.nvme.spec.AdminOpcode;
 import io.peregrine.nvme.spec.Commands;
 import io.peregrine.nvme.spec.Cqe;
 import io.peregrine.nvme.spec.NvmOpcode;
@@ -251,13 +252,20 @@ public final class HostQueue extends ChannelInboundHandlerAdapter implements Pdu
         }
     }
 
+    /** An Asynchronous Event Request is answered only when an event happens: it has no timeout. */
+    private boolean waitsByDesign(HostCommand command) {
+        return qid == 0 && Sqe.opcode(command.sqe(), 0) == AdminOpcode.ASYNC_EVENT_REQUEST.value();
+    }
+
     /** On the loop, every timeout period: fails the connection if a command is overdue. */
     private void scanTimeouts() {
         if (outstanding == 0 || phase == Phase.CLOSED) return;
         long now = System.nanoTime();
         HostCommand late = null;
         for (HostCommand command : commands) {
-            if (command.state == HostCommand.State.SENT && now - command.submittedNanos > commandTimeoutNanos) {
+            if (command.state == HostCommand.State.SENT
+                    && now - command.submittedNanos > commandTimeoutNanos
+                    && !waitsByDesign(command)) {
                 command.status = StatusCode.ABORTED_BY_HOST.field();
                 if (late == null) late = command;
             }

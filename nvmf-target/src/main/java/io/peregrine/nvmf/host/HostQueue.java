@@ -214,7 +214,9 @@ public final class HostQueue extends ChannelInboundHandlerAdapter implements Pdu
     @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
         LOG.log(Level.FINE, "queue " + qid + " failed", cause);
-        fail(cause.getMessage() != null ? cause.getMessage() : cause.toString());
+        String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        // the native transports prefix the errno text with the call that failed: keep the text
+        fail(message.replaceFirst("^\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ", ""));
     }
 
     /** Closes the connection (any thread); outstanding commands fail with Host Pathing Error. */

@@ -161,6 +161,10 @@ public final class PerfMain {
                 lost,
                 options,
                 workers);
+        // the drain may have ended because a connection failed the last commands: say so
+        if (admin.closeReason() != null || queues.stream().anyMatch(q -> q.closeReason() != null)) {
+            await(null, Duration.ofSeconds(10), "", lost, options, workers);
+        }
 
         Histogram all = new Histogram(60_000_000_000L, 3);
         long ios = 0;

@@ -624,6 +624,12 @@ public final class BlobStore {
      * to the clone keep working.
      */
     public CompletableFuture<BlobInfo> decouple(UUID uuid) {
+        // chained on the metadata thread: the steps after the start open a channel there and
+        // read the blob, which a caller's thread must not do (ReactorCore.call)
+        return md.call(() -> decoupleOnMd(uuid));
+    }
+
+    private CompletableFuture<BlobInfo> decoupleOnMd(UUID uuid) {
         CompletableFuture<Blob> started = control.submit(() -> {
             checkOpen();
             Blob b = find(uuid);
@@ -752,6 +758,7 @@ public final class BlobStore {
     }
 
     private BlobInfo info(Blob b) {
+        checkMetadataThread();
         List<UUID> children = new ArrayList<>();
         for (Blob c : b.children) {
             children.add(c.uuid);

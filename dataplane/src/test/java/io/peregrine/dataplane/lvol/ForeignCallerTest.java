@@ -12,6 +12,7 @@ import io.peregrine.dataplane.bdev.Bdevs;
 import io.peregrine.dataplane.bdev.IoCompletion;
 import io.peregrine.dataplane.blob.BlobStore;
 import io.peregrine.dataplane.check.PoolChecker;
+import io.peregrine.dataplane.reactor.CpuAffinity;
 import io.peregrine.dataplane.reactor.IdlePolicy;
 import io.peregrine.dataplane.reactor.Reactor;
 import io.peregrine.dataplane.reactor.ReactorCore;
@@ -38,8 +39,9 @@ import org.junit.jupiter.api.Test;
  */
 class ForeignCallerTest {
     static final int CALLERS = 3;
-    static final int ROUNDS = 60;
+    static final int ROUNDS = 100;
 
+    int cpu;
     Reactor md;
     Thread mdThread;
     final Queue<String> offThread = new ConcurrentLinkedQueue<>();
@@ -47,9 +49,12 @@ class ForeignCallerTest {
 
     @BeforeEach
     void setUp() {
-        // busy polling: the reactor picks a message up at once, so it often finishes a step
-        // before the caller has chained the next one
-        md = Reactor.start("md", -1, IdlePolicy.BUSY_POLL);
+        // The race needs the reactor to finish a step before its caller chains the next one. A
+        // reactor that parks the moment it is idle, on the callers' CPU, is woken by each call
+        // and -- the scheduler favours a thread that slept -- usually runs before the caller
+        // gets the CPU back.
+        cpu = CpuAffinity.allowedCpus()[0];
+        md = Reactor.start("md", cpu, new IdlePolicy(0, 50_000_000, 20_000, 1_000_000));
         mdThread = md.core().submit(Thread::currentThread).join();
     }
 
@@ -65,6 +70,9 @@ class ForeignCallerTest {
         for (int c = 0; c < CALLERS; c++) {
             int id = c;
             Runnable work = () -> {
+                if (!Thread.currentThread().isVirtual()) {
+                    CpuAffinity.pinCurrentThread(cpu, "caller-" + id);
+                }
                 try (Bdev bdev = new Recording(Bdevs.open("malloc://?size=16M"))) {
                     for (int round = 0; round < ROUNDS; round++) {
                         oneRound(bdev, "p" + id);

@@ -15,8 +15,24 @@ import java.util.Locale;
 public final class ReactorIdleCpu {
     private ReactorIdleCpu() {}
 
+    private static final String USAGE = "usage: ./peregrine reactor-idle [SECONDS]\n"
+            + "  measures an idle reactor's CPU for SECONDS (default 10) with park/poll and with busy polling\n";
+
     public static void main(String[] args) throws Exception {
-        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        if (args.length > 0 && (args[0].equals("-h") || args[0].equals("--help"))) {
+            System.out.print(USAGE);
+            return;
+        }
+        int seconds = 10;
+        try {
+            if (args.length > 0) seconds = Integer.parseInt(args[0]);
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 1 || args.length > 1) {
+            System.err.print("reactor-idle: SECONDS must be one whole number >= 1\n" + USAGE);
+            System.exit(2);
+        }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         for (String name : new String[] {"park/poll (default)", "busy poll"}) {
             IdlePolicy policy = name.startsWith("busy") ? IdlePolicy.BUSY_POLL : IdlePolicy.DEFAULT;

@@ -32,9 +32,30 @@ public final class GuestKernelComparison {
 
     private GuestKernelComparison() {}
 
+    private static final String USAGE = "usage: ./peregrine bench-nvme-guest [SECONDS] [WARMUP_SECONDS] [PATTERN]\n"
+            + "  nvme perf (userspace, vfio-pci) against fio io_uring on the guest kernel, one emulated controller;\n"
+            + "  defaults 20 s measured after 10 s warm-up, randread; writes bench/target/nvme-guest-comparison.json\n";
+
+    private static int seconds(String text, String what) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 0) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        System.err.print(
+                "bench-nvme-guest: " + what + " must be a whole number of seconds, not '" + text + "'\n" + USAGE);
+        System.exit(2);
+        return 0;
+    }
+
     public static void main(String[] args) throws IOException {
-        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        if (args.length > 0 && (args[0].equals("-h") || args[0].equals("--help"))) {
+            System.out.print(USAGE);
+            return;
+        }
+        int seconds = args.length > 0 ? seconds(args[0], "SECONDS") : 20;
+        int warmup = args.length > 1 ? seconds(args[1], "WARMUP_SECONDS") : 10;
         String pattern = args.length > 2 ? args[2] : "randread";
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("java.class.path");

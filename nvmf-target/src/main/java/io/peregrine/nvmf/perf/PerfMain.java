@@ -32,6 +32,11 @@ public final class PerfMain {
 
     public static void main(String[] args) throws Exception {
         NettyDefaults.forDataPath();
+        if (java.util.Arrays.asList(args).contains("-h")
+                || java.util.Arrays.asList(args).contains("--help")) {
+            System.out.print(PerfOptions.USAGE);
+            return;
+        }
         PerfOptions options;
         try {
             options = PerfOptions.parse(args);

@@ -54,6 +54,12 @@ public final class TargetMain {
         try {
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
+            // --help wins over whatever else the command line lacks
+            if (java.util.Arrays.asList(args).contains("-h")
+                    || java.util.Arrays.asList(args).contains("--help")) {
+                System.out.print(USAGE);
+                return;
+            }
             System.err.println("nvmf-target: " + e.getMessage());
             System.err.print(USAGE);
             System.exit(2);

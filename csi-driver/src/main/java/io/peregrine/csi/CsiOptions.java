@@ -1,5 +1,6 @@
 package io.peregrine.csi;
 
+import io.peregrine.csi.cluster.DataplaneTls;
 import io.peregrine.csi.server.Endpoint;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +28,9 @@ public record CsiOptions(
         int ctrlLossTmoSeconds,
         int reconnectDelaySeconds,
         Duration deviceWait,
-        Duration unmountTimeout) {
+        Duration unmountTimeout,
+        Directory nodeDirectory,
+        Optional<DataplaneTls> tls) {
 
     /** {@code serve}: one endpoint with the roles asked for; {@code local}: controller and node sockets. */
     public enum Command {
@@ -38,6 +41,12 @@ public record CsiOptions(
     public enum Role {
         CONTROLLER,
         NODE
+    }
+
+    /** How the controller finds storage nodes: the local daemon, or StorageNode objects in a cluster. */
+    public enum Directory {
+        LOCAL,
+        KUBERNETES
     }
 
     public static final String USAGE = """
@@ -52,8 +61,16 @@ public record CsiOptions(
               --endpoint unix:///P     the CSI socket (what the sidecars' --csi-address names)
               --socket-dir DIR         local: where controller.sock and node.sock go (default /run/peregrine/csi)
               --node-id NAME           this node's id (default $KUBE_NODE_NAME, else the host name)
-              --dataplane unix:///P    the local dataplane's management socket; the controller
-                                       manages volumes through it (local mode)
+              --node-directory D       local (default): the controller manages the one dataplane
+                                       given by --dataplane; kubernetes: every dataplane of the
+                                       cluster, found through StorageNode objects
+              --dataplane unix:///P    the local dataplane's management socket (local directory)
+              --tls-cert FILE          kubernetes directory: the controller's client certificate
+                                       (PEM) for the dataplanes' mutual TLS
+              --tls-key FILE           its PKCS#8 private key (PEM)
+              --tls-ca FILE            the CA that signs dataplane certificates (PEM)
+              --tls-server-name NAME   the DNS name dataplane certificates carry (default
+                                       peregrine-dataplane)
               --host-nqn NQN           this node's NVMe host NQN (default: /etc/nvme/hostnqn,
                                        generated and saved there when absent)
               --nvme-dir DIR           where hostnqn and hostid live (default /etc/nvme)
@@ -84,6 +101,11 @@ public record CsiOptions(
         int reconnect = 2;
         Duration deviceWait = Duration.ofSeconds(30);
         Duration unmountTimeout = Duration.ofSeconds(20);
+        String directory = "local";
+        Optional<Path> tlsCert = Optional.empty();
+        Optional<Path> tlsKey = Optional.empty();
+        Optional<Path> tlsCa = Optional.empty();
+        String tlsServerName = DataplaneTls.DEFAULT_SERVER_NAME;
         for (int i = 0; i < rest.size(); i++) {
             String flag = rest.get(i);
             String name = flag.contains("=") ? flag.substring(0, flag.indexOf('=')) : flag;
@@ -109,6 +131,11 @@ public record CsiOptions(
                 case "--reconnect-delay" -> reconnect = (int) number(flag, value);
                 case "--device-wait" -> deviceWait = Duration.ofSeconds(number(flag, value));
                 case "--unmount-timeout" -> unmountTimeout = Duration.ofSeconds(Math.max(1, number(flag, value)));
+                case "--node-directory" -> directory = value;
+                case "--tls-cert" -> tlsCert = Optional.of(Path.of(value));
+                case "--tls-key" -> tlsKey = Optional.of(Path.of(value));
+                case "--tls-ca" -> tlsCa = Optional.of(Path.of(value));
+                case "--tls-server-name" -> tlsServerName = value;
                 default -> throw new UsageException("unknown option " + flag);
             }
         }
@@ -122,10 +149,27 @@ public record CsiOptions(
             throw new UsageException("--endpoint is required, e.g. --endpoint unix:///csi/csi.sock");
         }
         if (command == Command.LOCAL) roles = List.of(Role.CONTROLLER, Role.NODE);
-        if (roles.contains(Role.CONTROLLER) && dataplane.isEmpty()) {
+        Directory nodeDirectory = switch (directory) {
+            case "local" -> Directory.LOCAL;
+            case "kubernetes" -> Directory.KUBERNETES;
+            default -> throw new UsageException("--node-directory must be local or kubernetes, got " + directory);
+        };
+        Optional<DataplaneTls> tls = tls(tlsCert, tlsKey, tlsCa, tlsServerName);
+        if (nodeDirectory == Directory.KUBERNETES) {
+            if (command == Command.LOCAL) {
+                throw new UsageException("csi local serves one local dataplane; drop --node-directory kubernetes");
+            }
+            if (dataplane.isPresent()) {
+                throw new UsageException("--dataplane names the one dataplane of --node-directory local; with"
+                        + " kubernetes, StorageNode objects say where every dataplane is");
+            }
+            if (roles.contains(Role.CONTROLLER) && tls.isEmpty()) {
+                throw new UsageException("--node-directory kubernetes needs --tls-cert, --tls-key and --tls-ca:"
+                        + " the controller reaches remote dataplanes only over mutual TLS");
+            }
+        } else if (roles.contains(Role.CONTROLLER) && dataplane.isEmpty()) {
             throw new UsageException("the controller needs a dataplane: pass --dataplane unix:///PATH (the node "
-                    + "daemon's management socket). Finding dataplanes through StorageNode objects arrives with "
-                    + "the operator");
+                    + "daemon's management socket), or --node-directory kubernetes in a cluster");
         }
         if (nodeId.isBlank()) nodeId = hostName();
         return new CsiOptions(
@@ -141,7 +185,28 @@ public record CsiOptions(
                 ctrlLoss,
                 reconnect,
                 deviceWait,
-                unmountTimeout);
+                unmountTimeout,
+                nodeDirectory,
+                tls);
+    }
+
+    /** All three files or none; each must be readable now (fail at start, not at the first call). */
+    private static Optional<DataplaneTls> tls(
+            Optional<Path> cert, Optional<Path> key, Optional<Path> ca, String serverName) {
+        if (cert.isEmpty() && key.isEmpty() && ca.isEmpty()) return Optional.empty();
+        if (cert.isEmpty() || key.isEmpty() || ca.isEmpty()) {
+            List<String> missing = new ArrayList<>();
+            if (cert.isEmpty()) missing.add("--tls-cert");
+            if (key.isEmpty()) missing.add("--tls-key");
+            if (ca.isEmpty()) missing.add("--tls-ca");
+            throw new UsageException(
+                    "--tls-cert, --tls-key and --tls-ca go together; missing " + String.join(", ", missing));
+        }
+        try {
+            return Optional.of(new DataplaneTls(cert.get(), key.get(), ca.get(), serverName));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     private static Endpoint endpoint(String value) {

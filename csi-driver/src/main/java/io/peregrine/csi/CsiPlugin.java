@@ -1,7 +1,13 @@
 package io.peregrine.csi;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
+import io.peregrine.csi.cluster.ChannelCache;
+import io.peregrine.csi.cluster.KubernetesNodeDirectory;
+import io.peregrine.csi.cluster.NettyDataplaneChannels;
+import io.peregrine.csi.cluster.TlsMaterial;
 import io.peregrine.csi.controller.ControllerService;
 import io.peregrine.csi.controller.DataplaneReadiness;
 import io.peregrine.csi.controller.LocalNodeDirectory;
@@ -29,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The assembled plugin: the services the options ask for, on their sockets. Used by the
@@ -36,39 +43,57 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CsiPlugin implements AutoCloseable {
 
+    private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
+    private static final Duration COPY_DEADLINE = Duration.ofMinutes(30);
+
     private final EpollTransport transport;
     private final List<CsiServer> servers;
-    private final Optional<ManagedChannel> dataplaneChannel;
+    private final List<AutoCloseable> resources;
 
-    private CsiPlugin(EpollTransport transport, List<CsiServer> servers, Optional<ManagedChannel> dataplaneChannel) {
+    private CsiPlugin(EpollTransport transport, List<CsiServer> servers, List<AutoCloseable> resources) {
         this.transport = transport;
         this.servers = servers;
-        this.dataplaneChannel = dataplaneChannel;
+        this.resources = resources;
     }
 
     public static CsiPlugin start(CsiOptions options) {
+        return start(options, () -> new KubernetesClientBuilder().build());
+    }
+
+    /**
+     * @param kubernetes the API client for {@code --node-directory kubernetes} (in-cluster
+     *     configuration or the kubeconfig by default); the plugin closes it
+     */
+    public static CsiPlugin start(CsiOptions options, Supplier<KubernetesClient> kubernetes) {
         EpollTransport transport = new EpollTransport();
         List<CsiServer> servers = new ArrayList<>();
-        Optional<ManagedChannel> channel = Optional.empty();
+        List<AutoCloseable> resources = new ArrayList<>(); // closed in reverse order
         try {
             boolean controller = options.roles().contains(CsiOptions.Role.CONTROLLER);
             boolean node = options.roles().contains(CsiOptions.Role.NODE);
-            HostIdentity host = HostIdentity.load(options.hostNqn(), options.nvmeDir());
+            boolean local = options.nodeDirectory() == CsiOptions.Directory.LOCAL;
+            // a cluster controller has no NVMe host of its own: it reads consumers' NQNs from StorageNodes
+            Optional<HostIdentity> host = node || local
+                    ? Optional.of(HostIdentity.load(options.hostNqn(), options.nvmeDir()))
+                    : Optional.empty();
             Optional<ControllerService> controllerService = Optional.empty();
             List<Readiness.Check> controllerChecks = new ArrayList<>();
             if (controller) {
-                Path socket = options.dataplane().orElseThrow().socket();
-                channel = Optional.of(transport.channelTo(socket));
-                DataplaneClient dataplane = new DataplaneClient(
-                        options.nodeId(), channel.get(), Duration.ofSeconds(30), Duration.ofMinutes(30));
-                NodeDirectory directory = new LocalNodeDirectory(options.nodeId(), dataplane, host.hostNqn());
+                NodeDirectory directory;
+                if (local) {
+                    directory = localDirectory(options, transport, host.orElseThrow(), resources);
+                    controllerChecks.add(new DataplaneReadiness(directory));
+                } else {
+                    KubernetesNodeDirectory cluster = clusterDirectory(options, transport, kubernetes, resources);
+                    controllerChecks.add(cluster::readiness);
+                    directory = cluster;
+                }
                 controllerService = Optional.of(new ControllerService(directory));
-                controllerChecks.add(new DataplaneReadiness(directory));
             }
             Optional<NodeService> nodeService = Optional.empty();
             List<Readiness.Check> nodeChecks = new ArrayList<>();
             if (node) {
-                nodeService = Optional.of(nodeService(options, host));
+                nodeService = Optional.of(nodeService(options, host.orElseThrow()));
                 nodeChecks.add(new NodeReadiness(Path.of("/dev")));
             }
             if (options.command() == CsiOptions.Command.LOCAL) {
@@ -88,12 +113,61 @@ public final class CsiPlugin implements AutoCloseable {
                 nodeService.ifPresent(services::add);
                 servers.add(CsiServer.start(transport, options.endpoint().orElseThrow(), services));
             }
-            return new CsiPlugin(transport, servers, channel);
+            return new CsiPlugin(transport, servers, resources);
         } catch (RuntimeException e) {
             servers.forEach(CsiServer::close);
-            channel.ifPresent(ManagedChannel::shutdownNow);
+            closeAll(resources);
             transport.close();
             throw e;
+        }
+    }
+
+    private static NodeDirectory localDirectory(
+            CsiOptions options, EpollTransport transport, HostIdentity host, List<AutoCloseable> resources) {
+        Path socket = options.dataplane().orElseThrow().socket();
+        ManagedChannel channel = transport.channelTo(socket);
+        resources.add(() -> {
+            channel.shutdown();
+            channel.awaitTermination(2, TimeUnit.SECONDS);
+        });
+        DataplaneClient dataplane = new DataplaneClient(options.nodeId(), channel, CALL_DEADLINE, COPY_DEADLINE);
+        return new LocalNodeDirectory(options.nodeId(), dataplane, host.hostNqn());
+    }
+
+    /** StorageNode objects through the in-cluster (or kubeconfig) API client; mutual TLS to dataplanes. */
+    private static KubernetesNodeDirectory clusterDirectory(
+            CsiOptions options,
+            EpollTransport transport,
+            Supplier<KubernetesClient> kubernetes,
+            List<AutoCloseable> resources) {
+        TlsMaterial tls;
+        try {
+            tls = new TlsMaterial(options.tls().orElseThrow());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        ChannelCache channels = new ChannelCache(
+                new NettyDataplaneChannels(Optional.of(tls), transport),
+                tls.files().serverName(),
+                CALL_DEADLINE,
+                COPY_DEADLINE);
+        resources.add(channels);
+        KubernetesClient client = kubernetes.get();
+        resources.add(client);
+        KubernetesNodeDirectory directory = KubernetesNodeDirectory.start(client, channels, Duration.ofSeconds(60));
+        resources.add(directory);
+        return directory;
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable r : resources.reversed()) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+                System.getLogger(CsiPlugin.class.getName())
+                        .log(System.Logger.Level.WARNING, "closing " + r + ": " + e.getMessage());
+            }
         }
     }
 
@@ -130,14 +204,7 @@ public final class CsiPlugin implements AutoCloseable {
     @Override
     public void close() {
         servers.forEach(CsiServer::close);
-        dataplaneChannel.ifPresent(c -> {
-            c.shutdown();
-            try {
-                c.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        closeAll(resources);
         transport.close();
     }
 }

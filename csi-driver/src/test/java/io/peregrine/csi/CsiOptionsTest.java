@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CsiOptionsTest {
 
@@ -63,6 +66,52 @@ class CsiOptionsTest {
         assertMessage("wants a number", "--device-wait", "soon");
         assertMessage("must be a Unix socket", "--endpoint", "tcp://0:1");
         assertMessage("needs a value", "--endpoint");
+    }
+
+    @Test
+    void aClusterControllerReadsStorageNodesAndNeedsTls(@TempDir Path dir) throws IOException {
+        for (String f : List.of("tls.crt", "tls.key", "ca.crt")) Files.writeString(dir.resolve(f), "pem");
+        CsiOptions o = CsiOptions.parse(
+                new String[] {
+                    "--mode=controller",
+                    "--endpoint=unix:///c.sock",
+                    "--node-directory=kubernetes",
+                    "--tls-cert=" + dir.resolve("tls.crt"),
+                    "--tls-key=" + dir.resolve("tls.key"),
+                    "--tls-ca=" + dir.resolve("ca.crt")
+                },
+                Map.of("KUBE_NODE_NAME", "n"));
+        assertEquals(CsiOptions.Directory.KUBERNETES, o.nodeDirectory());
+        assertEquals("peregrine-dataplane", o.tls().orElseThrow().serverName());
+        assertEquals(dir.resolve("ca.crt"), o.tls().orElseThrow().trustedCa());
+
+        String[] base = {"--mode=controller", "--endpoint=unix:///c.sock", "--node-directory=kubernetes"};
+        assertMessage("--node-directory kubernetes needs --tls-cert, --tls-key and --tls-ca", base);
+        assertMessage("missing --tls-key, --tls-ca", concat(base, "--tls-cert=" + dir.resolve("tls.crt")));
+        assertMessage(
+                "TLS file " + dir.resolve("gone.key") + " is not readable",
+                concat(
+                        base,
+                        "--tls-cert=" + dir.resolve("tls.crt"),
+                        "--tls-key=" + dir.resolve("gone.key"),
+                        "--tls-ca=" + dir.resolve("ca.crt")));
+        assertMessage("--dataplane names the one dataplane", concat(base, "--dataplane=unix:///run/dp.sock"));
+        assertMessage("csi local serves one local dataplane", "local", "--node-directory=kubernetes");
+        assertMessage("--node-directory must be local or kubernetes", concat(base, "--node-directory=etcd"));
+    }
+
+    @Test
+    void theNodePluginNeedsNoTlsInACluster() {
+        CsiOptions o = CsiOptions.parse(
+                new String[] {"--mode=node", "--endpoint=unix:///n.sock", "--node-directory=kubernetes"},
+                Map.of("KUBE_NODE_NAME", "n"));
+        assertTrue(o.tls().isEmpty());
+    }
+
+    private static String[] concat(String[] base, String... more) {
+        String[] out = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, out, base.length, more.length);
+        return out;
     }
 
     private static void assertMessage(String expected, String... args) {

@@ -144,8 +144,10 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
         StorageNode node = directory
                 .storageNode(handle.get().node())
                 .orElseThrow(() ->
-                        CsiErrors.unavailable("storage node " + handle.get().node() + " of volume " + volumeId
-                                + " is not known right now; the volume cannot be deleted until it is back"));
+                        CsiErrors.unavailable("storage node " + handle.get().node() + " of volume "
+                                + volumeId + " is not usable right now ("
+                                + directory.whyUnavailable(handle.get().node()).orElse("unknown node")
+                                + "); the volume cannot be deleted until it is back"));
         String uuid = handle.get().uuid().toString();
         String what = "deleting volume " + volumeId;
         Optional<Volume> volume = call(node, what, () -> node.dataplane().getVolume(uuid));
@@ -198,7 +200,7 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
         String hostNqn = directory
                 .hostNqnOf(nodeId)
                 .orElseThrow(() -> CsiErrors.notFound("node " + nodeId + " is not known to Peregrine (no host NQN "
-                        + "for it); is the node plugin running there?"));
+                        + "for it: in a cluster, no StorageNode " + nodeId + "); is Peregrine running there?"));
         StorageNode node = found.node();
         String uuid = found.volume().getUuid();
         String what = "publishing volume " + volumeId;
@@ -255,7 +257,13 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
         Optional<VolumeHandle> handle = VolumeHandle.tryParse(volumeId);
         if (handle.isEmpty()) return;
         Optional<StorageNode> node = directory.storageNode(handle.get().node());
-        if (node.isEmpty()) return; // without its storage node the volume is reachable by nobody
+        if (node.isEmpty()) {
+            // an unusable node may still export the volume to this consumer: report, the CO retries
+            directory.whyUnavailable(handle.get().node()).ifPresent(why -> {
+                throw CsiErrors.unavailable("cannot unpublish " + volumeId + ": " + why);
+            });
+            return; // an unknown storage node exports nothing
+        }
         StorageNode storage = node.get();
         String uuid = handle.get().uuid().toString();
         String what = "unpublishing volume " + volumeId;
@@ -631,7 +639,11 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
             if (!request.getSourceVolumeId().isEmpty()) {
                 Optional<VolumeHandle> source = VolumeHandle.tryParse(request.getSourceVolumeId());
                 if (source.isEmpty()) return out.build();
-                nodes = directory.storageNode(source.get().node()).map(List::of).orElse(List.of());
+                String holder = source.get().node();
+                directory.whyUnavailable(holder).ifPresent(why -> {
+                    throw CsiErrors.unavailable("cannot list snapshots of " + request.getSourceVolumeId() + ": " + why);
+                });
+                nodes = directory.storageNode(holder).map(List::of).orElse(List.of());
                 String parent = source.get().uuid().toString();
                 include = include.and(v -> v.getParentUuid().equals(parent));
             }

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A cluster of storage nodes and consumer nodes for controller tests, standing in for the
- * StorageNode-backed directory that arrives with the operator.
+ * A fixed cluster of storage nodes and consumer nodes for controller tests that need no API
+ * server; {@code cluster/KubernetesNodeDirectoryTest} covers the StorageNode-backed one.
  */
 public record TestDirectory(List<StorageNode> nodes, Map<String, String> hostNqns) implements NodeDirectory {
 

@@ -8,6 +8,7 @@ import io.peregrine.nvme.spec.Le;
 import io.peregrine.nvme.spec.Sqe;
 import io.peregrine.nvme.spec.StatusCode;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
  * An I/O submission/completion queue pair owned by one thread (SPDK's qpair): commands go in
@@ -77,6 +78,9 @@ public final class IoQueuePair implements AutoCloseable {
     private Thread owner;
     private int generation;
     private boolean connected;
+    /** The controller's quiesced epoch when this pair's queues were last created on it (its adminLock). */
+    long queuesEpoch = -1;
+
     private volatile boolean closed;
     private boolean polling;
     private long nowNanos;
@@ -154,6 +158,11 @@ public final class IoQueuePair implements AutoCloseable {
 
     long cqIova() {
         return cqBlock.iova();
+    }
+
+    /** The DMA memory the controller reads and writes for this pair: SQ, CQ, PRP lists. */
+    List<DmaBlock> queueMemory() {
+        return List.of(sqBlock, cqBlock, prpBlock);
     }
 
     /** Empties both rings; done before (re)creating the queues on the controller. */
@@ -476,8 +485,10 @@ public final class IoQueuePair implements AutoCloseable {
     }
 
     /**
-     * Deletes the queues on the controller and frees their memory. Commands still in flight
-     * complete with "Command Aborted By Host". Only the owner (or any thread before first use).
+     * Deletes the queues on the controller and gives their memory back — at once, or, when the
+     * controller might still use it, once it has been reset (see
+     * {@link NvmeController#releaseQueuePair}). Commands still in flight complete with "Command
+     * Aborted By Host". Only the owner (or any thread before first use).
      */
     @Override
     public void close() {
@@ -485,13 +496,10 @@ public final class IoQueuePair implements AutoCloseable {
         checkOwner();
         closed = true;
         try {
-            controller.releaseQueuePair(this, connected && generation == controller.generation());
+            controller.releaseQueuePair(this, queueMemory());
         } finally {
             connected = false;
             failAll();
-            dma.free(sqBlock);
-            dma.free(cqBlock);
-            dma.free(prpBlock);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.peregrine.nvme.driver;
 
+import io.peregrine.nvme.dma.DmaBlock;
 import io.peregrine.nvme.dma.DmaMemory;
 import io.peregrine.nvme.pci.PciFunction;
 import io.peregrine.nvme.spec.AdminOpcode;
@@ -13,6 +14,7 @@ import io.peregrine.nvme.spec.LogPageId;
 import io.peregrine.nvme.spec.NamespaceIdDescriptor;
 import io.peregrine.nvme.spec.SmartHealthLog;
 import io.peregrine.nvme.spec.Status;
+import io.peregrine.nvme.spec.StatusCode;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +63,20 @@ public final class NvmeController implements AutoCloseable {
     private volatile int generation;
     private volatile ControllerInfo info;
     private volatile List<Namespace> namespaces = List.of();
+    /**
+     * Advances each time the controller is seen holding no queue at all: disabled (CC.EN=0 and
+     * CSTS.RDY=0) or shut down (CSTS.SHST=10b). A queue pair created before an advance has lost
+     * its queues, so their memory is ours again. Guarded by {@link #adminLock}.
+     */
+    private long quiescedEpoch;
+    /**
+     * Queue memory of pairs closed while the controller may still have been using it (their
+     * Delete timed out, or a reset had begun but not yet disabled the controller): the device
+     * could still fetch SQEs and PRP lists from it and post CQEs into it, so it must not be handed
+     * out again before the controller next quiesces. Guarded by {@link #adminLock}.
+     */
+    private final List<DmaBlock> quarantined = new ArrayList<>();
+
     private boolean[] queueIdsInUse = new boolean[1];
     private int grantedPairs;
     private long maxTransferBytes;
@@ -113,7 +129,8 @@ public final class NvmeController implements AutoCloseable {
             return controller;
         } catch (RuntimeException e) {
             controller.state = ControllerState.FAILED;
-            controller.admin.close();
+            // the admin rings go back to the allocator only once the controller cannot use them
+            if (controller.disableQuietly()) controller.admin.close();
             throw e;
         }
     }
@@ -121,7 +138,7 @@ public final class NvmeController implements AutoCloseable {
     // ---- bring-up
 
     private void bringUp(boolean identifyNamespaces) {
-        Duration readyLimit = Duration.ofMillis(Math.max(500, cap.timeoutMillis()));
+        Duration readyLimit = readyLimit();
 
         state = ControllerState.DISABLING;
         int csts = registers.csts();
@@ -147,6 +164,7 @@ public final class NvmeController implements AutoCloseable {
             registers.cc(cc & ~ControllerRegisters.CC_EN);
         }
         waitCsts(s -> (s & ControllerRegisters.CSTS_RDY) == 0, readyLimit, false);
+        quiesced(); // disabled: every I/O queue is gone (NVMe 2.1 section 3.7.2)
 
         state = ControllerState.CONFIGURING_ADMIN_QUEUE;
         admin.reset(cap.dstrd());
@@ -250,6 +268,38 @@ public final class NvmeController implements AutoCloseable {
             result.add(new Namespace(this, nsid, ns, descriptors));
         }
         return result;
+    }
+
+    /** How long CSTS.RDY may take to follow CC.EN: CAP.TO, and never less than 500 ms. */
+    private Duration readyLimit() {
+        return Duration.ofMillis(Math.max(500, cap.timeoutMillis()));
+    }
+
+    /** The controller holds no queues any more: quarantined queue memory is free to reuse. */
+    private void quiesced() {
+        quiescedEpoch++;
+        for (DmaBlock block : quarantined) dma.free(block);
+        quarantined.clear();
+    }
+
+    /**
+     * After a failed bring-up: CC.EN=0 and a wait for CSTS.RDY=0. Answers whether the controller
+     * is now disabled, so that memory it was given may be freed.
+     */
+    private boolean disableQuietly() {
+        try {
+            registers.cc(registers.cc() & ~ControllerRegisters.CC_EN);
+            waitCsts(s -> (s & ControllerRegisters.CSTS_RDY) == 0, readyLimit(), false);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "{0}: the controller did not disable after a failed bring-up ({1}); its admin queue"
+                            + " memory stays allocated until the DMA memory is closed",
+                    address,
+                    e.getMessage());
+            return false;
+        }
     }
 
     private void waitCsts(IntPredicate done, Duration limit, boolean failOnFatal) {
@@ -379,6 +429,7 @@ public final class NvmeController implements AutoCloseable {
 
     private void createQueues(IoQueuePair pair) {
         pair.resetRings();
+        pair.queuesEpoch = quiescedEpoch;
         admin.run(
                 AdminCommand.of(
                                 AdminOpcode.CREATE_IO_CQ,
@@ -418,36 +469,65 @@ public final class NvmeController implements AutoCloseable {
         }
     }
 
-    void releaseQueuePair(IoQueuePair pair, boolean deleteOnController) {
+    /**
+     * Deletes a closing pair's queues on the controller and takes its queue memory ({@code memory}:
+     * rings and PRP lists) back. The memory is freed only once the controller can no longer touch
+     * it: its queues were deleted (or do not exist), or the controller quiesced since they were
+     * created. Otherwise — a Delete timed out, or a reset has begun but not yet disabled the
+     * controller — it is quarantined until the controller next quiesces: handing it out again
+     * would let the device post completions into, or fetch commands from, someone else's buffer.
+     */
+    void releaseQueuePair(IoQueuePair pair, List<DmaBlock> memory) {
         adminLock.lock();
         try {
-            if (deleteOnController && state == ControllerState.READY) {
-                // SQ first: a CQ may not be deleted while an SQ still posts to it
-                for (AdminOpcode op : new AdminOpcode[] {AdminOpcode.DELETE_IO_SQ, AdminOpcode.DELETE_IO_CQ}) {
-                    try {
-                        AdminQueue.Completion c = admin.execute(
-                                AdminCommand.of(op, 0, Commands.deleteQueueCdw10(pair.qid), 0), options.adminTimeout());
-                        if (!Status.isSuccess(c.status())) {
-                            LOG.log(
-                                    System.Logger.Level.WARNING,
-                                    "{0}: {1} {2}: {3}",
-                                    address,
-                                    op.specName(),
-                                    pair.qid,
-                                    Status.describe(c.status()));
-                        }
-                    } catch (NvmeTimeoutException e) {
-                        LOG.log(System.Logger.Level.WARNING, e.getMessage());
-                        requestReset("deleting I/O queue " + pair.qid + " timed out");
-                        break;
-                    }
-                }
+            boolean gone = pair.queuesEpoch != quiescedEpoch;
+            if (!gone && state == ControllerState.READY) {
+                gone = deleteQueues(pair);
+            }
+            if (gone) {
+                for (DmaBlock block : memory) dma.free(block);
+            } else {
+                quarantined.addAll(memory);
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "{0}: I/O queue {1} may still be in use by the controller ({2}); its memory is kept"
+                                + " until the controller is reset",
+                        address,
+                        pair.qid,
+                        state);
             }
             if (pair.qid < queueIdsInUse.length) queueIdsInUse[pair.qid] = false;
             pairs.remove(pair);
         } finally {
             adminLock.unlock();
         }
+    }
+
+    /** Delete I/O SQ, then CQ; answers whether both are gone from the controller. */
+    private boolean deleteQueues(IoQueuePair pair) {
+        // SQ first: a CQ may not be deleted while an SQ still posts to it
+        for (AdminOpcode op : new AdminOpcode[] {AdminOpcode.DELETE_IO_SQ, AdminOpcode.DELETE_IO_CQ}) {
+            try {
+                AdminQueue.Completion c = admin.execute(
+                        AdminCommand.of(op, 0, Commands.deleteQueueCdw10(pair.qid), 0), options.adminTimeout());
+                // Invalid Queue Identifier: it never existed (its Create failed), so it is gone too
+                if (!Status.isSuccess(c.status()) && !Status.is(c.status(), StatusCode.INVALID_QUEUE_IDENTIFIER)) {
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "{0}: {1} {2}: {3}",
+                            address,
+                            op.specName(),
+                            pair.qid,
+                            Status.describe(c.status()));
+                    return false;
+                }
+            } catch (NvmeTimeoutException e) {
+                LOG.log(System.Logger.Level.WARNING, e.getMessage());
+                requestReset("deleting I/O queue " + pair.qid + " timed out");
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---- logs
@@ -629,6 +709,7 @@ public final class NvmeController implements AutoCloseable {
             if (closed) return;
             closed = true;
             ControllerState before = state;
+            long epoch = quiescedEpoch;
             generation++;
             if (before == ControllerState.READY) {
                 for (IoQueuePair pair : List.copyOf(pairs)) {
@@ -654,13 +735,26 @@ public final class NvmeController implements AutoCloseable {
                             s -> ControllerRegisters.cstsShst(s) == ControllerRegisters.SHST_COMPLETE,
                             limit.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : limit,
                             false);
+                    quiesced(); // shut down: it processes no queue until it is reset
                 } catch (NvmeException e) {
                     LOG.log(System.Logger.Level.WARNING, "{0}: shutdown incomplete: {1}", address, e.getMessage());
                 }
+            } else if (before == ControllerState.FAILED && disableQuietly()) {
+                quiesced();
             }
             state = ControllerState.SHUT_DOWN;
             pairs.clear();
-            admin.close();
+            if (quiescedEpoch != epoch) {
+                admin.close();
+            } else {
+                // not quiesced: the admin queue and the quarantined queues stay mapped until the
+                // DMA memory is closed, which takes them out of the IOMMU before unmapping them
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "{0}: the controller did not shut down; its queue memory stays allocated until the DMA"
+                                + " memory is closed",
+                        address);
+            }
         } finally {
             adminLock.unlock();
         }

@@ -108,7 +108,7 @@ public final class NvmeGuestProbe {
     }
 
     /** Keeps DEPTH commands in flight until {@code count} chunks are done. */
-    private static final class Pipeline implements IoCallback<Integer> {
+    static final class Pipeline implements IoCallback<Integer> {
         final Namespace ns;
         final IoQueuePair qp;
         final MemorySegment[] buffers;

@@ -1,6 +1,7 @@
 package io.peregrine.nvme.guest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peregrine.e2e.lab.GuestLab;
@@ -47,6 +48,10 @@ class NvmeGuestTest {
         GuestResult run = result;
         List<String> lines = run.stdout().lines().toList();
         List<DynamicTest> tests = new ArrayList<>();
+        // a JVM that dies mid-probe leaves every later check without a result: say why first,
+        // with the head of its hs_err log (GuestLab has the guest JVM write it to the host)
+        tests.add(
+                DynamicTest.dynamicTest("guest JVM did not crash", () -> assertFalse(run.jvmCrashed(), run::describe)));
         for (String check : CHECKS) {
             tests.add(DynamicTest.dynamicTest(check, () -> {
                 Optional<String> line = lines.stream()

@@ -33,6 +33,16 @@ public final class GuestLab {
     /** Slack on top of the guest's own limit before this JVM gives up on the script. */
     private static final Duration GRACE = Duration.ofSeconds(60);
 
+    /**
+     * Guest JVMs compile with C1 alone. With tiered compilation HotSpot makes a method's C1 code
+     * not entrant once C2 has replaced it by patching a jump over its verified entry while other
+     * threads may be entering it, which x86 hardware makes safe; QEMU's multi-threaded TCG does
+     * not: now and then a vCPU runs the half-patched entry and the JVM dies with SIGILL or SIGSEGV
+     * at entry+4 of a C1 frame. {@code GuestJitChurnProbe} does it with plain Java, no device.
+     * With C1 only no code is replaced by a higher tier. A test may pass its own flag after this.
+     */
+    static final String GUEST_JIT = "-XX:TieredStopAtLevel=1";
+
     private final Path script;
 
     public GuestLab(Path script) {
@@ -90,9 +100,13 @@ public final class GuestLab {
 
     /**
      * Runs {@code mainClass} from this JVM's classpath with this JVM's JDK inside a guest, with
-     * the native-access and module flags this JVM was started with plus {@code jvmOptions}.
+     * the native-access and module flags this JVM was started with, {@link #GUEST_JIT}, and
+     * {@code jvmOptions}. If that JVM crashes, the head of its fatal-error log is in
+     * {@link GuestResult#jvmCrash()} (and in {@link GuestResult#describe()}): it writes the log
+     * into a directory shared with the host.
      */
     public GuestResult runJava(GuestSpec spec, List<String> jvmOptions, String mainClass, List<String> args) {
+        Path crashLogs = JvmCrashReport.newDirectory();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -103,12 +117,15 @@ public final class GuestLab {
                 command.add(flag);
             }
         }
+        command.add(GUEST_JIT);
+        command.add(JvmCrashReport.errorFileOption(crashLogs));
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(testClassPath());
         command.add(mainClass);
         command.addAll(args);
-        return run(spec, command);
+        GuestResult result = run(spec.withShare(crashLogs), command);
+        return result.withJvmCrash(JvmCrashReport.collect(crashLogs));
     }
 
     public GuestResult runJava(GuestSpec spec, Class<?> mainClass, String... args) {

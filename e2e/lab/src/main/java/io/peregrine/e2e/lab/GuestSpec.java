@@ -57,6 +57,13 @@ public record GuestSpec(
         return new Builder();
     }
 
+    /** This guest with host {@code dir} mounted read-write at the same path as well. */
+    public GuestSpec withShare(Path dir) {
+        List<Path> more = new ArrayList<>(shares);
+        more.add(dir);
+        return new GuestSpec(nvme, memory, cpus, hugepages, more, forwards, environment, modules, timeout, console);
+    }
+
     /** The {@code guest-lab} options that describe this guest (everything before {@code --}). */
     public List<String> toOptions() {
         List<String> options = new ArrayList<>();

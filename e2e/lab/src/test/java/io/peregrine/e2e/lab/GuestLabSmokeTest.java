@@ -1,6 +1,7 @@
 package io.peregrine.e2e.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -30,6 +31,19 @@ class GuestLabSmokeTest {
                 lines.contains("java " + Runtime.version().feature() + " " + System.getProperty("java.vm.vendor")),
                 result::describe);
         assertTrue(lines.contains("HugePages_Total: 64"), result::describe);
+    }
+
+    @Test
+    void aGuestJvmThatCrashesLeavesTheHeadOfItsErrorLogInTheResult(GuestLab lab) {
+        GuestResult result =
+                lab.runJava(GuestSpec.builder().timeout(Duration.ofMinutes(2)).build(), GuestCrashProbe.class);
+
+        assertTrue(result.stdout().contains("about to crash"), result::describe);
+        assertFalse(result.stdout().contains("still alive"), result::describe);
+        assertTrue(result.jvmCrashed(), result::describe);
+        assertTrue(result.jvmCrash().contains("SIGSEGV"), result::describe);
+        assertTrue(result.jvmCrash().contains("GuestCrashProbe.main"), result::describe);
+        assertTrue(result.describe().contains("--- guest JVM crash ---"), result::describe);
     }
 
     @Test

@@ -72,21 +72,29 @@ final class HostIo implements AutoCloseable {
         }
     }
 
-    /** Reads {@code blocks} blocks at {@code slba}; throws on a non-zero status. */
+    /**
+     * Reads {@code blocks} blocks at {@code slba}, in commands of at most 128 KiB (under any
+     * controller's MDTS); throws on a non-zero status.
+     */
     byte[] read(long slba, int blocks) {
-        int bytes = blocks * blockSize;
-        ByteBuf buf = Unpooled.directBuffer(bytes);
-        try {
-            int status = run((q, c) -> q.read(c, NSID, slba, blocks, buf, 0, bytes));
-            if (status != 0) {
-                throw new AssertionError("read at " + slba + " failed with status 0x" + Integer.toHexString(status));
+        byte[] out = new byte[blocks * blockSize];
+        int step = Math.max(1, (128 * 1024) / blockSize);
+        for (int done = 0; done < blocks; done += step) {
+            int n = Math.min(step, blocks - done);
+            int bytes = n * blockSize;
+            long lba = slba + done;
+            ByteBuf buf = Unpooled.directBuffer(bytes);
+            try {
+                int status = run((q, c) -> q.read(c, NSID, lba, n, buf, 0, bytes));
+                if (status != 0) {
+                    throw new AssertionError("read at " + lba + " failed with status 0x" + Integer.toHexString(status));
+                }
+                buf.getBytes(0, out, done * blockSize, bytes);
+            } finally {
+                buf.release();
             }
-            byte[] out = new byte[bytes];
-            buf.getBytes(0, out);
-            return out;
-        } finally {
-            buf.release();
         }
+        return out;
     }
 
     int flush() {

@@ -58,6 +58,11 @@ class OperatorAgainstDaemonTest {
     void theStorageNodeShowsTheDaemonsOwnNodeInfo() {
         NodeInfo info =
                 NodeServiceGrpc.newBlockingStub(node.channel()).getNodeInfo(GetNodeInfoRequest.getDefaultInstance());
+        // the operator may mark the node Online from its lease before the agent's first status write lands
+        Await.until(
+                "node-a registered",
+                () -> h.storageNode("node-a").getStatus().version() != null,
+                () -> h.storageNode("node-a"));
         StorageNodeStatus s = h.storageNode("node-a").getStatus();
         assertEquals(info.getVersion(), s.version());
         assertEquals(node.endpoint(), s.managementEndpoint());

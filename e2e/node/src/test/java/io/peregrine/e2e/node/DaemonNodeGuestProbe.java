@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * test) driven like kubelet would, against volumes the real daemon on the host (10.0.2.2)
  * created and ControllerPublished to that host NQN. The test wrote them to {@code share/volumes};
  * for the controller's half of an expansion the probe asks through the share ({@code
- * expand-request}) and waits for the test's answer ({@code expanded}). Prints {@code PASS <step>}.
+ * expand-request}) and waits for the test's answer ({@code expanded}); likewise for a daemon
+ * restart and for the daemon going away for good. Prints {@code PASS <step>}.
  */
 public final class DaemonNodeGuestProbe {
 
@@ -46,6 +47,10 @@ public final class DaemonNodeGuestProbe {
     static final String VOLUMES = "volumes";
     static final String EXPAND_REQUEST = "expand-request";
     static final String EXPANDED = "expanded";
+    static final String RESTART_REQUEST = "restart-request";
+    static final String RESTARTED = "restarted";
+    static final String STOP_REQUEST = "stop-request";
+    static final String STOPPED = "stopped";
 
     private static final long MiB = 1L << 20;
     private static final Duration CALL = Duration.ofSeconds(120);
@@ -88,7 +93,11 @@ public final class DaemonNodeGuestProbe {
                         "--nvme-dir",
                         work.resolve("nvme").toString(),
                         "--device-wait",
-                        "30")
+                        "30",
+                        "--reconnect-delay",
+                        "1",
+                        "--unmount-timeout",
+                        "5")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
@@ -157,17 +166,7 @@ public final class DaemonNodeGuestProbe {
         pass("stats: bytes, inodes, condition");
 
         // the controller's half: the test calls ControllerExpandVolume on the host
-        Files.writeString(share.resolve(EXPAND_REQUEST), "please\n");
-        Path expanded = share.resolve(EXPANDED);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!Files.exists(expanded)) {
-            if (System.nanoTime() > deadline) throw new AssertionError("the controller never expanded the volumes");
-            Thread.sleep(200);
-        }
-        Properties sizes = new Properties();
-        try (Reader r = Files.newBufferedReader(expanded)) {
-            sizes.load(r);
-        }
+        Properties sizes = ask(EXPAND_REQUEST, EXPANDED);
         for (Volume v : all) {
             long grown = Long.parseLong(sizes.getProperty(v.name));
             long capacity = node.withDeadlineAfter(CALL.toMillis(), TimeUnit.MILLISECONDS)
@@ -206,6 +205,45 @@ public final class DaemonNodeGuestProbe {
             check(controllers(v.nqn()).isEmpty(), v + " disconnected");
         }
         pass("unpublish and unstage, twice each; nothing left behind");
+
+        Volume ext4 = all.getFirst();
+        ask(RESTART_REQUEST, RESTARTED);
+        stage(ext4);
+        publish(ext4);
+        check(readFiles(ext4.target()).equals(sums.get(ext4)), "ext4 data after the daemon restarted");
+        pass("stage after the daemon restarted: the data is there");
+
+        Files.writeString(ext4.target().resolve("after-restart.txt"), "written before the daemon vanished");
+        ask(STOP_REQUEST, STOPPED);
+        long abnormalBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!stats(ext4).getVolumeCondition().getAbnormal()) {
+            check(System.nanoTime() < abnormalBy, "condition never turned abnormal with the daemon gone");
+            Thread.sleep(500);
+        }
+        long unstaging = System.nanoTime();
+        unpublish(ext4);
+        unstage(ext4);
+        Duration took = Duration.ofNanos(System.nanoTime() - unstaging);
+        check(took.compareTo(Duration.ofSeconds(75)) < 0, "unstage with the daemon gone took " + took);
+        check(mountAt(ext4.staging()).isEmpty(), "staging detached");
+        check(controllers(ext4.nqn()).isEmpty(), "controller deleted");
+        pass("unstage with the daemon gone finished in " + took.toMillis() + " ms");
+    }
+
+    /** Asks the test on the host for something through the share; its answer. */
+    private Properties ask(String request, String answer) throws Exception {
+        Files.writeString(share.resolve(request), "please\n");
+        Path file = share.resolve(answer);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(file)) {
+            if (System.nanoTime() > deadline) throw new AssertionError("the host never answered " + request);
+            Thread.sleep(200);
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        }
+        return p;
     }
 
     private List<Volume> readVolumes() throws IOException {

@@ -5,6 +5,8 @@ import static io.peregrine.csi.conformance.Csi.mount;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.peregrine.csi.v1.CapacityRange;
 import io.peregrine.csi.v1.ControllerExpandVolumeRequest;
 import io.peregrine.csi.v1.ControllerPublishVolumeRequest;
@@ -22,6 +24,8 @@ import io.peregrine.e2e.lab.GuestTest;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -37,7 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The CSI node plugin in a guest (real kernel, nvme-cli, mkfs, mount) against the real daemon's
  * NVMe/TCP target on the host, with the CSI controller on the host doing CreateVolume,
  * ControllerPublish (allowing the guest's host NQN) and ControllerExpand: ext4, xfs and raw block
- * through Stage, Publish, write, stats, Expand, read back, Unpublish and Unstage, in one boot.
+ * through Stage, Publish, write, stats, Expand, read back, Unpublish and Unstage; then a volume
+ * staged again after the daemon restarted, and one unstaged after the daemon went away for good.
+ * One boot.
  */
 @GuestTest
 class DaemonNodeGuestTest {
@@ -53,12 +59,20 @@ class DaemonNodeGuestTest {
             "PASS stats: bytes, inodes, condition",
             "PASS controller expand + NodeExpand: rescan, resize2fs, xfs_growfs",
             "PASS read back after expand",
-            "PASS unpublish and unstage, twice each; nothing left behind");
+            "PASS unpublish and unstage, twice each; nothing left behind",
+            "PASS stage after the daemon restarted: the data is there",
+            "PASS unstage with the daemon gone finished in");
 
     @Test
     void theNodePluginAttachesGrowsAndDetachesVolumesFromTheDaemon(GuestLab lab, @TempDir Path dir, @TempDir Path share)
             throws Exception {
-        try (RealNode node = RealNode.start(dir, "127.0.0.1:0", 4L << 30, GUEST_NQN)) {
+        // a fixed port for this test's daemon, so that the guest's controllers find it again after
+        // a restart (the target binds with SO_REUSEADDR)
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        try (RealNode node = RealNode.start(dir, "127.0.0.1:" + port, 4L << 30, GUEST_NQN)) {
             Map<String, Volume> volumes = new LinkedHashMap<>();
             volumes.put("ext4", create(node, "ext4", 320 * MiB, mount("ext4")));
             volumes.put("xfs", create(node, "xfs", 512 * MiB, mount("xfs")));
@@ -84,10 +98,8 @@ class DaemonNodeGuestTest {
             }
             write(share.resolve(DaemonNodeGuestProbe.VOLUMES), p);
 
-            Thread controllerHalf = Thread.ofPlatform()
-                    .daemon()
-                    .name("controller-expand")
-                    .start(() -> expandWhenAsked(node, volumes, share));
+            Thread controllerHalf =
+                    Thread.ofPlatform().daemon().name("host-side").start(() -> answer(node, volumes, share));
             GuestResult result = lab.runJava(
                     GuestSpec.builder()
                             .memory("2G")
@@ -114,16 +126,18 @@ class DaemonNodeGuestTest {
             }
 
             // the controller cleans up after the node detached
+            node.startDaemon();
             for (Volume v : volumes.values()) {
-                node.controller()
+                // the plugin's channel to the restarted daemon may still be in its reconnect backoff
+                untilAvailable(() -> node.controller()
                         .controllerUnpublishVolume(ControllerUnpublishVolumeRequest.newBuilder()
                                 .setVolumeId(v.getVolumeId())
                                 .setNodeId(RealNode.NODE)
-                                .build());
-                node.controller()
+                                .build()));
+                untilAvailable(() -> node.controller()
                         .deleteVolume(DeleteVolumeRequest.newBuilder()
                                 .setVolumeId(v.getVolumeId())
-                                .build());
+                                .build()));
             }
             assertEquals(0, node.daemon().node().exports().all().size());
         }
@@ -152,12 +166,13 @@ class DaemonNodeGuestTest {
                 .toMap();
     }
 
-    /** The controller's half of an expansion, when the guest asks for it through the share. */
-    private static void expandWhenAsked(RealNode node, Map<String, Volume> volumes, Path share) {
+    /**
+     * The host's side of what the guest asks for through the share: the controller's half of an
+     * expansion, a daemon restart, the daemon gone for good. Each request file gets an answer file.
+     */
+    private static void answer(RealNode node, Map<String, Volume> volumes, Path share) {
         try {
-            while (!Files.exists(share.resolve(DaemonNodeGuestProbe.EXPAND_REQUEST))) {
-                Thread.sleep(200);
-            }
+            await(share.resolve(DaemonNodeGuestProbe.EXPAND_REQUEST));
             Properties sizes = new Properties();
             for (var e : volumes.entrySet()) {
                 long grown = e.getValue().getCapacityBytes() + 128 * MiB;
@@ -172,8 +187,36 @@ class DaemonNodeGuestTest {
                 sizes.setProperty(e.getKey(), Long.toString(capacity));
             }
             write(share.resolve(DaemonNodeGuestProbe.EXPANDED), sizes);
+
+            await(share.resolve(DaemonNodeGuestProbe.RESTART_REQUEST));
+            node.stopDaemon();
+            node.startDaemon();
+            write(share.resolve(DaemonNodeGuestProbe.RESTARTED), new Properties());
+
+            await(share.resolve(DaemonNodeGuestProbe.STOP_REQUEST));
+            node.stopDaemon();
+            write(share.resolve(DaemonNodeGuestProbe.STOPPED), new Properties());
         } catch (InterruptedException e) {
             // the guest finished without asking
+        }
+    }
+
+    private static void untilAvailable(Runnable call) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (true) {
+            try {
+                call.run();
+                return;
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || System.nanoTime() > deadline) throw e;
+                Thread.sleep(1_000);
+            }
+        }
+    }
+
+    private static void await(Path file) throws InterruptedException {
+        while (!Files.exists(file)) {
+            Thread.sleep(200);
         }
     }
 

@@ -36,15 +36,17 @@ public final class RealNode implements AutoCloseable {
 
     public static final String POOL = "fast";
 
-    private final Daemon daemon;
+    private final DaemonConfig config;
+    private Daemon daemon;
     private final CsiPlugin csi;
     private final EpollTransport transport = new EpollTransport();
     private final ManagedChannel controllerChannel;
     private final ManagedChannel nodeChannel;
     private final Path dir;
 
-    private RealNode(Path dir, Daemon daemon, CsiPlugin csi) {
+    private RealNode(Path dir, DaemonConfig config, Daemon daemon, CsiPlugin csi) {
         this.dir = dir;
+        this.config = config;
         this.daemon = daemon;
         this.csi = csi;
         controllerChannel = transport.channelTo(dir.resolve("csi").resolve("controller.sock"));
@@ -61,7 +63,8 @@ public final class RealNode implements AutoCloseable {
      * @param hostNqn the local node's host NQN: what ControllerPublish allows
      */
     public static RealNode start(Path dir, String listen, long poolBytes, String hostNqn) {
-        Daemon daemon = Daemon.start(daemonConfig(dir, listen));
+        DaemonConfig config = daemonConfig(dir, listen);
+        Daemon daemon = Daemon.start(config);
         try {
             daemon.node()
                     .pools()
@@ -81,7 +84,7 @@ public final class RealNode implements AutoCloseable {
                         dir.toAbsolutePath().resolve("nvme").toString()
                     },
                     Map.of()));
-            return new RealNode(dir, daemon, csi);
+            return new RealNode(dir, config, daemon, csi);
         } catch (RuntimeException e) {
             daemon.close();
             throw e;
@@ -109,8 +112,23 @@ public final class RealNode implements AutoCloseable {
                 .config();
     }
 
-    public Daemon daemon() {
+    public synchronized Daemon daemon() {
         return daemon;
+    }
+
+    /** The daemon goes away (target, management socket); the CSI plugin stays. */
+    public synchronized void stopDaemon() {
+        if (daemon != null) {
+            daemon.close();
+            daemon = null;
+        }
+    }
+
+    /** The daemon comes back with the same settings: it re-imports its pool, volumes and exports. */
+    public synchronized void startDaemon() {
+        if (daemon == null) {
+            daemon = Daemon.start(config);
+        }
     }
 
     public Path dir() {
@@ -121,7 +139,7 @@ public final class RealNode implements AutoCloseable {
         return dir.resolve("dp.sock");
     }
 
-    public InetSocketAddress target() {
+    public synchronized InetSocketAddress target() {
         return daemon.targetAddress();
     }
 
@@ -145,7 +163,7 @@ public final class RealNode implements AutoCloseable {
             csi.close();
         } finally {
             try {
-                daemon.close();
+                stopDaemon();
             } finally {
                 transport.close();
             }

@@ -14,6 +14,7 @@ import io.peregrine.dataplane.api.v1.Pool;
 import io.peregrine.dataplane.api.v1.PoolServiceGrpc;
 import io.peregrine.dataplane.api.v1.Volume;
 import io.peregrine.dataplane.api.v1.VolumeServiceGrpc;
+import io.peregrine.operator.agent.NodeAgentMain;
 import io.peregrine.operator.crd.DiskPool;
 import io.peregrine.operator.crd.DiskPoolPhase;
 import io.peregrine.operator.crd.DiskPoolStatus;
@@ -24,8 +25,11 @@ import io.peregrine.operator.model.ConditionTypes;
 import io.peregrine.operator.model.Reasons;
 import io.peregrine.operator.testing.Await;
 import io.peregrine.operator.testing.Dataplanes;
+import io.peregrine.operator.testing.MockCluster;
 import io.peregrine.operator.testing.OperatorHarness;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,6 +137,61 @@ class OperatorAgainstDaemonTest {
         awaitNode(NodeState.Online);
         awaitPhase("fast", DiskPoolPhase.Online);
         assertEquals("fast", node.poolOn(node.disks().getFirst()));
+    }
+
+    @Test
+    void nodeAgentMainRegistersADaemonItReachesOverItsSocket() throws Exception {
+        Dataplanes.Node b = h.dataplanes.start("node-b", 1); // no in-process agent: the command's
+        Process agent = new ProcessBuilder(
+                        ProcessHandle.current().info().command().orElseThrow(),
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-XX:TieredStopAtLevel=1",
+                        "-Xmx256m",
+                        "-Dkubernetes.master=" + h.kubectl().getMasterUrl(),
+                        "-Dkubernetes.auth.tryKubeConfig=false",
+                        "-Dkubernetes.auth.tryServiceAccount=false",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        NodeAgentMain.class.getName(),
+                        "--node",
+                        "node-b",
+                        "--advertise",
+                        b.endpoint(),
+                        "--dataplane",
+                        b.endpoint(),
+                        "--namespace",
+                        MockCluster.NAMESPACE,
+                        "--lease-duration",
+                        "3s",
+                        "--renew-interval",
+                        "500ms")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try {
+            Await.until(
+                    "node-b Online and registered",
+                    Duration.ofSeconds(90),
+                    () -> {
+                        StorageNode n = h.storageNode("node-b");
+                        return n != null
+                                && n.getStatus() != null
+                                && n.getStatus().state() == NodeState.Online
+                                && n.getStatus().version() != null;
+                    },
+                    () -> h.storageNode("node-b"));
+            assertEquals(b.endpoint(), h.storageNode("node-b").getStatus().managementEndpoint());
+            h.createPool("slow", "node-b", b.disks().getFirst());
+            awaitPhase("slow", DiskPoolPhase.Online);
+            assertEquals("slow", b.poolOn(b.disks().getFirst()));
+        } finally {
+            agent.destroy();
+            agent.waitFor(30, TimeUnit.SECONDS);
+        }
+        Await.until(
+                "node-b Offline once its agent stopped renewing",
+                () -> h.storageNode("node-b").getStatus().state() == NodeState.Offline,
+                () -> h.storageNode("node-b"));
     }
 
     private void awaitNode(NodeState state) {

@@ -33,6 +33,11 @@ import java.util.concurrent.TimeoutException;
  * the admin commands a host needs (Identify, Get Log Page, features, properties). Like the Linux
  * host, connecting enables the controller and closing shuts it down (CC.SHN) before the
  * connections go.
+ *
+ * <p>Losing the controller fails everything at once: when the admin queue's connection goes, or a
+ * Keep Alive stays unanswered for KATO (the controller would have given up on us by then, TCP
+ * Transport 1.1 and Base 2.1 3.9), every I/O queue is failed too, so no command waits on a
+ * controller that is gone.
  */
 public final class HostController implements AutoCloseable {
     private static final int ADMIN_QUEUE_ENTRIES = 32;
@@ -45,6 +50,8 @@ public final class HostController implements AutoCloseable {
     private long cap;
     private MemorySegment identify;
     private ScheduledFuture<?> keepAlive;
+    private CompletableFuture<HostCompletion> keepAliveInFlight;
+    private long keepAliveSentNanos;
     private volatile boolean closed;
 
     private HostController(HostOptions options, HostQueue admin) {
@@ -95,6 +102,7 @@ public final class HostController implements AutoCloseable {
                 queue.capsuleDataLimit(Math.max(0, ioccsz * 16 - 64));
                 controller.connectQueue(queue, controller.cntlid, entries, 0);
             }
+            controller.watchAdminQueue();
             controller.startKeepAlive();
             return controller;
         } catch (RuntimeException e) {
@@ -171,19 +179,44 @@ public final class HostController implements AutoCloseable {
         }
     }
 
+    /** The controller lives as long as its admin queue: when that goes, the I/O queues go too. */
+    private void watchAdminQueue() {
+        admin.closeFuture().thenRun(() -> {
+            if (!closed) fail("admin queue lost: " + admin.closeReason());
+        });
+    }
+
     private void startKeepAlive() {
         long kato = options.keepAlive().toMillis();
         if (kato <= 0) return;
         // like Linux: a Keep Alive every KATO/2 leaves a whole half KATO for delays
-        keepAlive = admin.eventLoop()
-                .scheduleAtFixedRate(
-                        () -> {
-                            if (!closed)
-                                admin.execute(sqe -> Sqe.opcode(sqe, 0, AdminOpcode.KEEP_ALIVE.value()), null, 0);
-                        },
-                        kato / 2,
-                        kato / 2,
-                        TimeUnit.MILLISECONDS);
+        keepAlive =
+                admin.eventLoop().scheduleAtFixedRate(() -> keepAlive(kato), kato / 2, kato / 2, TimeUnit.MILLISECONDS);
+    }
+
+    /** On the admin loop, every KATO/2: sends a Keep Alive, or fails the controller if the last is overdue. */
+    private void keepAlive(long kato) {
+        if (closed) return;
+        if (keepAliveInFlight != null && !keepAliveInFlight.isDone()) {
+            if (System.nanoTime() - keepAliveSentNanos > TimeUnit.MILLISECONDS.toNanos(kato)) {
+                fail("the controller did not answer Keep Alive within KATO (" + kato + " ms)");
+            }
+            return;
+        }
+        keepAliveSentNanos = System.nanoTime();
+        keepAliveInFlight = admin.execute(sqe -> Sqe.opcode(sqe, 0, AdminOpcode.KEEP_ALIVE.value()), null, 0);
+        keepAliveInFlight.thenAccept(done -> {
+            if (!done.success() && !closed) fail("Keep Alive failed: " + Status.describe(done.status()));
+        });
+    }
+
+    /**
+     * Gives up on the controller (any thread): every queue's connection is closed and its
+     * outstanding commands fail with Host Pathing Error, each queue reporting {@code reason}.
+     */
+    public void fail(String reason) {
+        for (HostQueue queue : ioQueues) queue.fail(reason);
+        admin.fail(reason);
     }
 
     // ------------------------------------------------------------------ what a host asks

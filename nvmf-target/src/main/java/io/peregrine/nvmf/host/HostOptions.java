@@ -21,6 +21,9 @@ import java.util.UUID;
  * @param disableSqFlowControl ask the controller to drop SQ flow control (lets reads complete
  *     with the SUCCESS flag, no CapsuleResp)
  * @param timeout how long connection steps and admin commands may take
+ * @param commandTimeout how long any command may stay outstanding before the host gives up on its
+ *     connection (Linux's io_timeout); {@link Duration#ZERO} waits forever. A controller that stops
+ *     answering altogether is noticed sooner, within KATO, by keep alive.
  */
 public record HostOptions(
         InetSocketAddress address,
@@ -33,7 +36,8 @@ public record HostOptions(
         boolean dataDigest,
         Duration keepAlive,
         boolean disableSqFlowControl,
-        Duration timeout) {
+        Duration timeout,
+        Duration commandTimeout) {
 
     public HostOptions {
         Objects.requireNonNull(address, "address");
@@ -46,6 +50,9 @@ public record HostOptions(
             throw new IllegalArgumentException("queue size: 2..65536, got " + queueSize);
         Objects.requireNonNull(keepAlive, "keepAlive");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(commandTimeout, "commandTimeout");
+        if (keepAlive.isNegative()) throw new IllegalArgumentException("keep alive must not be negative");
+        if (commandTimeout.isNegative()) throw new IllegalArgumentException("command timeout must not be negative");
     }
 
     public static Builder builder(InetSocketAddress address, String subsystemNqn) {
@@ -65,6 +72,7 @@ public record HostOptions(
         private Duration keepAlive = Duration.ofSeconds(5);
         private boolean disableSqFlowControl = true;
         private Duration timeout = Duration.ofSeconds(10);
+        private Duration commandTimeout = Duration.ofSeconds(30);
 
         private Builder(InetSocketAddress address, String subsystemNqn) {
             this.address = address;
@@ -112,6 +120,12 @@ public record HostOptions(
             return this;
         }
 
+        /** How long a command may be outstanding before its queue is failed; ZERO: no limit. */
+        public Builder commandTimeout(Duration value) {
+            this.commandTimeout = value;
+            return this;
+        }
+
         public HostOptions build() {
             String nqn = hostNqn != null ? hostNqn : Nqn.forHost(hostId);
             return new HostOptions(
@@ -125,7 +139,8 @@ public record HostOptions(
                     dataDigest,
                     keepAlive,
                     disableSqFlowControl,
-                    timeout);
+                    timeout,
+                    commandTimeout);
         }
     }
 }

@@ -6,6 +6,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.peregrine.nvme.spec.AdminOpcode;
 import io.peregrine.nvme.spec.Commands;
 import io.peregrine.nvme.spec.Cqe;
 import io.peregrine.nvme.spec.NvmOpcode;
@@ -30,6 +32,8 @@ import io.peregrine.nvmf.pdu.PduSink;
 import io.peregrine.nvmf.pdu.TermReq;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -40,6 +44,13 @@ import java.util.logging.Logger;
  * into the caller's buffers and the completions. The I/O path ({@link #acquire}, {@link #submit},
  * the {@link #read}/{@link #write} helpers) runs on the queue's event loop and allocates nothing;
  * {@link #execute} is the control path, callable from any thread.
+ *
+ * <p>A queue never leaves a command hanging. When the connection goes -- the controller closes or
+ * resets it, sends a TermReq, breaks the protocol, or the host closes it -- every outstanding
+ * command completes with Host Pathing Error and {@link #closeReason()} says why. A command
+ * outstanding longer than {@link HostOptions#commandTimeout()} cannot be aborted alone on a fabric
+ * (the controller may still send its data), so, like the Linux host, the queue then fails the whole
+ * connection: that command completes with Command Aborted By Host, the others as above.
  */
 public final class HostQueue extends ChannelInboundHandlerAdapter implements PduSink.Host {
     private static final Logger LOG = Logger.getLogger(HostQueue.class.getName());
@@ -80,7 +91,12 @@ public final class HostQueue extends ChannelInboundHandlerAdapter implements Pdu
     private boolean unflushed;
     private boolean flushScheduled;
     private int outstanding;
-    private String closeReason = "closed";
+    /** Why the connection ended (or is ending); null while it is usable. Written on the loop. */
+    private volatile String closeReason;
+
+    private final long commandTimeoutNanos;
+    private final Runnable timeoutScan = this::scanTimeouts;
+    private ScheduledFuture<?> timeoutTimer;
 
     HostQueue(int qid, HostOptions options, int entries, int maxTransfer) {
         this.qid = qid;
@@ -97,6 +113,7 @@ public final class HostQueue extends ChannelInboundHandlerAdapter implements Pdu
         }
         this.capsuleDataLimit = TargetLimits.ADMIN_CAPSULE_DATA;
         this.decoder = new PduDecoder(this, 0, maxTransfer);
+        this.commandTimeoutNanos = options.commandTimeout().toNanos();
     }
 
     PduDecoder decoder() {
@@ -134,6 +151,11 @@ public final class HostQueue extends ChannelInboundHandlerAdapter implements Pdu
         return limit;
     }
 
+    /** Why the connection ended, or null while it is open. */
+    public String closeReason() {
+        return closeReason;
+    }
+
     public Pdu.Digests digests() {
         return digests;
     }
@@ -162,6 +184,13 @@ public final class HostQueue extends ChannelInboundHandlerAdapter implements Pdu
         // MAXR2T 0 (one R2T outstanding per command), HPDA 0 (no alignment needed)
         new IcReq(0, 0, options.headerDigest(), options.dataDigest(), 0).encode(out, Pdu.Digests.NONE, 0, crc);
         context.writeAndFlush(out, context.voidPromise());
+        if (commandTimeoutNanos > 0) {
+            // one timer per queue, not one per command: a scan every quarter of the timeout (at
+            // most every second) finds a late command at most that much late, and allocates nothing
+            long period =
+                    Math.clamp(commandTimeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(1));
+            timeoutTimer = loop.scheduleAtFixedRate(timeoutScan, period, period, TimeUnit.NANOSECONDS);
+        }
         context.fireChannelActive();
     }
 
@@ -174,7 +203,9 @@ public final class HostQueue extends ChannelInboundHandlerAdapter implements Pdu
     @Override
     public void channelInactive(ChannelHandlerContext context) {
         phase = Phase.CLOSED;
-        initialized.completeExceptionally(new NvmeException("queue " + qid + " connection closed", -1));
+        if (closeReason == null) closeReason = "the controller closed the connection";
+        if (timeoutTimer != null) timeoutTimer.cancel(false);
+        initialized.completeExceptionally(new NvmeException("queue " + qid + ": " + closeReason, -1));
         failOutstanding();
         closed.complete(null);
         context.fireChannelInactive();
@@ -183,22 +214,67 @@ public final class HostQueue extends ChannelInboundHandlerAdapter implements Pdu
     @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
         LOG.log(Level.FINE, "queue " + qid + " failed", cause);
-        closeReason = cause.toString();
-        context.close();
+        String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        // the native transports prefix the errno text with the call that failed: keep the text
+        fail(message.replaceFirst("^\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ", ""));
     }
 
     /** Closes the connection (any thread); outstanding commands fail with Host Pathing Error. */
     public void close() {
-        if (ctx != null) ctx.channel().close();
+        fail("closed by the host");
+    }
+
+    /**
+     * Ends the connection because of {@code reason} (any thread): no command is accepted from now
+     * on and every outstanding one fails once the channel is closed. The first reason sticks.
+     */
+    void fail(String reason) {
+        if (ctx == null) return;
+        if (!loop.inEventLoop()) {
+            try {
+                loop.execute(() -> fail(reason));
+            } catch (RejectedExecutionException e) {
+                ctx.channel().close();
+            }
+            return;
+        }
+        if (closeReason == null) closeReason = reason;
+        // refuse new commands at once: a completion callback must not submit onto a closing channel
+        phase = Phase.CLOSED;
+        ctx.channel().close();
     }
 
     private void failOutstanding() {
         for (HostCommand command : commands) {
             if (command.state == HostCommand.State.SENT) {
-                command.status = StatusCode.HOST_PATHING_ERROR.field();
+                // a status set here already is the timed-out command's Command Aborted By Host
+                if (command.status == 0) command.status = StatusCode.HOST_PATHING_ERROR.field();
                 complete(command);
             }
         }
+    }
+
+    /** An Asynchronous Event Request is answered only when an event happens: it has no timeout. */
+    private boolean waitsByDesign(HostCommand command) {
+        return qid == 0 && Sqe.opcode(command.sqe(), 0) == AdminOpcode.ASYNC_EVENT_REQUEST.value();
+    }
+
+    /** On the loop, every timeout period: fails the connection if a command is overdue. */
+    private void scanTimeouts() {
+        if (outstanding == 0 || phase == Phase.CLOSED) return;
+        long now = System.nanoTime();
+        HostCommand late = null;
+        for (HostCommand command : commands) {
+            if (command.state == HostCommand.State.SENT
+                    && now - command.submittedNanos > commandTimeoutNanos
+                    && !waitsByDesign(command)) {
+                command.status = StatusCode.ABORTED_BY_HOST.field();
+                if (late == null) late = command;
+            }
+        }
+        if (late == null) return;
+        fail("command " + late.cid() + " (opcode 0x" + Integer.toHexString(Sqe.opcode(late.sqe(), 0)) + ") on queue "
+                + qid + " got no answer within " + TimeUnit.NANOSECONDS.toMillis(commandTimeoutNanos) + " ms");
     }
 
     // ------------------------------------------------------------------ I/O path
@@ -444,15 +520,15 @@ public final class HostQueue extends ChannelInboundHandlerAdapter implements Pdu
     public void termReq(TermReq termReq) {
         reading = true;
         LOG.log(Level.WARNING, "controller terminated queue {0}: {1}", new Object[] {qid, termReq});
-        closeReason = "controller sent " + termReq;
-        ctx.close();
+        fail("the controller sent " + termReq);
     }
 
     @Override
     public void protocolFault(PduFault fault) {
         reading = true;
         LOG.log(Level.WARNING, "protocol error on queue {0}: {1}", new Object[] {qid, fault});
-        closeReason = fault.reason();
+        if (closeReason == null) closeReason = "protocol error: " + fault.reason();
+        phase = Phase.CLOSED;
         ByteBuf out = ctx.alloc().directBuffer(TermReq.MAX_PLEN);
         TermReq.fromHost(fault).encode(out, Pdu.Digests.NONE, 0, crc);
         ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
@@ -494,7 +570,7 @@ public final class HostQueue extends ChannelInboundHandlerAdapter implements Pdu
                 result.completeExceptionally(new NvmeException(
                         phase == Phase.LIVE
                                 ? "queue " + qid + " is full"
-                                : "queue " + qid + " is " + phase + ": " + closeReason,
+                                : "queue " + qid + " is " + phase + (closeReason != null ? ": " + closeReason : ""),
                         -1));
                 return;
             }

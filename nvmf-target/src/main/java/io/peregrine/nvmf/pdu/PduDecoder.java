@@ -59,6 +59,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
     private int flags;
     private int pdo;
     private int plen;
+    private int dataLength;
 
     // set by reject() from inside a sink callback
     private PduFault rejection;
@@ -263,6 +264,17 @@ public final class PduDecoder extends ByteToMessageDecoder {
                         CommonHeader.FLAGS,
                         "DDGSTF set on a capsule without data");
             }
+            // TCP Transport 1.1 3.6.1: PDO points at PDU data, and there is none; hosts send 0h
+            // (Linux and SPDK alike). A PDO past PLEN here once let the data window run backwards
+            // (PDO 74 in a 72-byte capsule: 74+-2), so it is refused like any other bad PDO.
+            if (p != 0) {
+                return fault(
+                        in,
+                        at,
+                        Fes.INVALID_PDU_HEADER_FIELD,
+                        CommonHeader.PDO,
+                        "PDO " + p + " on a capsule without data (PLEN " + len + "): it must be 0");
+            }
             return accept(t, f, p, (int) len);
         }
         boolean dd = (f & PduFlags.DDGSTF) != 0;
@@ -286,24 +298,30 @@ public final class PduDecoder extends ByteToMessageDecoder {
                     "PDO " + p + " must be at least " + headerEnd + ", a multiple of " + pdaAlignment
                             + " and leave room for data in PLEN " + len);
         }
-        long dataLength = len - p - trailer;
+        long carried = len - p - trailer;
         long limit = t == PduType.CAPSULE_CMD ? maxCapsuleData : maxDataPdu;
-        if (dataLength > limit) {
+        if (carried > limit) {
             return fault(
                     in,
                     at,
                     Fes.DATA_TRANSFER_LIMIT_EXCEEDED,
                     0,
-                    t + " carries " + dataLength + " data bytes, more than the " + limit + " allowed");
+                    t + " carries " + carried + " data bytes, more than the " + limit + " allowed");
         }
-        return accept(t, f, p, (int) len);
+        return accept(t, f, p, (int) len, (int) carried);
     }
 
+    /** Accepts a header without a data section (what follows HLEN is a digest or TermReq data). */
     private PduFault accept(PduType t, int f, int p, int len) {
+        return accept(t, f, p, len, 0);
+    }
+
+    private PduFault accept(PduType t, int f, int p, int len, int data) {
         type = t;
         flags = f;
         pdo = p;
         plen = len;
+        dataLength = data;
         return null;
     }
 
@@ -322,11 +340,11 @@ public final class PduDecoder extends ByteToMessageDecoder {
                         "header digest mismatch: received " + hex(received) + ", computed " + hex(expected));
             }
         }
-        int trailer = (flags & PduFlags.DDGSTF) != 0 ? Crc32c.LENGTH : 0;
-        int dataLength = pdo == 0 ? 0 : plen - pdo - trailer;
-        int dataIndex = at + pdo;
+        // the data window was bounded when the header was accepted: PDO..PLEN minus the digest,
+        // or empty (then it starts where the header ends and nothing is read from it)
+        int dataIndex = at + (dataLength > 0 ? pdo : plen);
         boolean digestOk = true;
-        if (trailer != 0 && dataLength > 0) {
+        if ((flags & PduFlags.DDGSTF) != 0 && dataLength > 0) {
             digestOk = crc.digest(in, dataIndex, dataLength) == in.getIntLE(dataIndex + dataLength);
         }
         current = in;

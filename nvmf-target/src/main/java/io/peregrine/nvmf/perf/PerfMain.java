@@ -11,12 +11,14 @@ import io.peregrine.nvmf.host.NvmeException;
 import io.peregrine.nvmf.host.NvmeTcpHost;
 import io.peregrine.nvmf.tcp.SpinPolicy;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -59,6 +61,8 @@ public final class PerfMain {
                         .ioQueues(options.queues())
                         .queueSize(Math.max(options.queueDepth() + 1, 32))
                         .digests(options.headerDigest(), options.dataDigest())
+                        .commandTimeout(options.ioTimeout())
+                        .keepAlive(options.keepAlive())
                         .build())) {
             List<HostQueue> queues = controller.ioQueues();
             if (queues.size() < options.queues()) {
@@ -94,78 +98,150 @@ public final class PerfMain {
                 workers.add(new PerfWorker(
                         run, queues.get(i), i, options.queues(), trid.nsid(), ns.blockSize(), totalSlots));
             }
-            if (options.verify() && options.workload().readPercent() != 0) {
-                run.phase(PerfWorker.Phase.PREFILL);
-                CompletableFuture.allOf(
-                                workers.stream().map(PerfWorker::prefill).toArray(CompletableFuture[]::new))
-                        .get(10, TimeUnit.MINUTES);
+            try {
+                return measure(options, controller, run, workers);
+            } finally {
+                workers.forEach(PerfWorker::release);
             }
-            run.phase(PerfWorker.Phase.WARMUP);
-            workers.forEach(PerfWorker::start);
-            sleep(options.warmup());
+        }
+    }
 
-            List<Long> loopThreads = loopThreads(queues);
-            ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-            OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            long cpu0 = threadCpu(threads, loopThreads);
-            long alloc0 = threadAllocated(threads, loopThreads);
-            long process0 = os.getProcessCpuTime();
-            long t0 = System.nanoTime();
-            run.phase(PerfWorker.Phase.MEASURE);
-            sleep(options.time());
-            run.phase(PerfWorker.Phase.STOP);
-            long t1 = System.nanoTime();
-            long cpu1 = threadCpu(threads, loopThreads);
-            long alloc1 = threadAllocated(threads, loopThreads);
-            long process1 = os.getProcessCpuTime();
-            CompletableFuture.allOf(workers.stream().map(PerfWorker::drained).toArray(CompletableFuture[]::new))
-                    .get(options.time().toMillis() + 30_000, TimeUnit.MILLISECONDS);
-
-            Histogram all = new Histogram(60_000_000_000L, 3);
-            long ios = 0;
-            long bytes = 0;
-            long errors = 0;
-            int firstError = 0;
-            long verified = 0;
-            long mismatches = 0;
-            String firstMismatch = null;
-            for (PerfWorker worker : workers) {
-                all.add(worker.histogram());
-                ios += worker.ios();
-                bytes += worker.bytes();
-                if (worker.errors() > 0 && errors == 0) firstError = worker.firstErrorStatus();
-                errors += worker.errors();
-                if (worker.verifier() != null) {
-                    verified += worker.verifier().checkedBlocks();
-                    mismatches += worker.verifier().mismatches();
-                    if (firstMismatch == null) firstMismatch = worker.verifier().firstMismatch();
-                }
-                worker.release();
-            }
-            double seconds = (t1 - t0) / 1e9;
-            double[] latency = ios == 0
-                    ? new double[5]
-                    : new double[] {
-                        all.getMean(),
-                        all.getValueAtPercentile(50),
-                        all.getValueAtPercentile(99),
-                        all.getValueAtPercentile(99.9),
-                        all.getMaxValue()
-                    };
-            return new PerfResult(
+    /**
+     * Runs the phases and collects the result. Every wait also ends when a connection goes, which
+     * makes the run fail with "connection to ADDR lost after N I/Os: why" instead of waiting out
+     * its time (or forever).
+     */
+    private static PerfResult measure(
+            PerfOptions options, HostController controller, PerfRun run, List<PerfWorker> workers) throws Exception {
+        List<HostQueue> queues = controller.ioQueues();
+        // completed on the loop, after the queue has failed its outstanding commands
+        CompletableFuture<String> lost = new CompletableFuture<>();
+        HostQueue admin = controller.adminQueue();
+        admin.closeFuture().thenRun(() -> lost.complete("admin queue: " + admin.closeReason()));
+        for (HostQueue queue : queues) {
+            queue.closeFuture().thenRun(() -> lost.complete("queue " + queue.qid() + ": " + queue.closeReason()));
+        }
+        Duration drainLimit = options.ioTimeout().isZero()
+                ? options.time().plusSeconds(30)
+                : options.ioTimeout().plusSeconds(10);
+        if (options.verify() && options.workload().readPercent() != 0) {
+            run.phase(PerfWorker.Phase.PREFILL);
+            await(
+                    CompletableFuture.allOf(
+                            workers.stream().map(PerfWorker::prefill).toArray(CompletableFuture[]::new)),
+                    Duration.ofMinutes(10),
+                    "writing the span before reading (--verify)",
+                    lost,
                     options,
-                    ios,
-                    bytes,
-                    seconds,
-                    latency,
-                    100.0 * (cpu1 - cpu0) / (t1 - t0),
-                    100.0 * (process1 - process0) / (t1 - t0),
-                    ios == 0 ? 0 : (double) (alloc1 - alloc0) / ios,
-                    errors,
-                    firstError,
-                    verified,
-                    mismatches,
-                    firstMismatch);
+                    workers);
+        }
+        run.phase(PerfWorker.Phase.WARMUP);
+        workers.forEach(PerfWorker::start);
+        await(null, options.warmup(), "warm-up", lost, options, workers);
+
+        List<Long> loopThreads = loopThreads(queues);
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = threadCpu(threads, loopThreads);
+        long alloc0 = threadAllocated(threads, loopThreads);
+        long process0 = os.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        run.phase(PerfWorker.Phase.MEASURE);
+        await(null, options.time(), "the run", lost, options, workers);
+        run.phase(PerfWorker.Phase.STOP);
+        long t1 = System.nanoTime();
+        long cpu1 = threadCpu(threads, loopThreads);
+        long alloc1 = threadAllocated(threads, loopThreads);
+        long process1 = os.getProcessCpuTime();
+        await(
+                CompletableFuture.allOf(
+                        workers.stream().map(PerfWorker::drained).toArray(CompletableFuture[]::new)),
+                drainLimit,
+                "waiting for the last commands",
+                lost,
+                options,
+                workers);
+        // the drain may have ended because a connection failed the last commands: say so
+        if (admin.closeReason() != null || queues.stream().anyMatch(q -> q.closeReason() != null)) {
+            await(null, Duration.ofSeconds(10), "", lost, options, workers);
+        }
+
+        Histogram all = new Histogram(60_000_000_000L, 3);
+        long ios = 0;
+        long bytes = 0;
+        long errors = 0;
+        int firstError = 0;
+        long verified = 0;
+        long mismatches = 0;
+        String firstMismatch = null;
+        for (PerfWorker worker : workers) {
+            all.add(worker.histogram());
+            ios += worker.ios();
+            bytes += worker.bytes();
+            if (worker.errors() > 0 && errors == 0) firstError = worker.firstErrorStatus();
+            errors += worker.errors();
+            if (worker.verifier() != null) {
+                verified += worker.verifier().checkedBlocks();
+                mismatches += worker.verifier().mismatches();
+                if (firstMismatch == null) firstMismatch = worker.verifier().firstMismatch();
+            }
+        }
+        double seconds = (t1 - t0) / 1e9;
+        double[] latency = ios == 0
+                ? new double[5]
+                : new double[] {
+                    all.getMean(),
+                    all.getValueAtPercentile(50),
+                    all.getValueAtPercentile(99),
+                    all.getValueAtPercentile(99.9),
+                    all.getMaxValue()
+                };
+        return new PerfResult(
+                options,
+                ios,
+                bytes,
+                seconds,
+                latency,
+                100.0 * (cpu1 - cpu0) / (t1 - t0),
+                100.0 * (process1 - process0) / (t1 - t0),
+                ios == 0 ? 0 : (double) (alloc1 - alloc0) / ios,
+                errors,
+                firstError,
+                verified,
+                mismatches,
+                firstMismatch);
+    }
+
+    /**
+     * Waits until {@code done} completes (or, when it is null, for {@code limit}) unless a
+     * connection is lost first: then throws the one-line {@link NvmeException} perf exits with.
+     */
+    private static void await(
+            CompletableFuture<?> done,
+            Duration limit,
+            String what,
+            CompletableFuture<String> lost,
+            PerfOptions options,
+            List<PerfWorker> workers)
+            throws Exception {
+        try {
+            (done == null ? lost : CompletableFuture.anyOf(done, lost)).get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            if (done != null) {
+                throw new NvmeException(what + " did not finish within " + limit.toSeconds() + " s", -1);
+            }
+        }
+        if (lost.isDone()) {
+            long ios = 0;
+            for (PerfWorker worker : workers) {
+                // the counters belong to the loops; they are still running
+                ios += worker.queue().eventLoop().submit(worker::completedOk).get(5, TimeUnit.SECONDS);
+            }
+            InetSocketAddress address = options.target().address();
+            throw new NvmeException(
+                    "connection to " + address.getHostString() + ":" + address.getPort() + " lost after " + ios
+                            + " I/Os: " + lost.getNow(null),
+                    -1);
         }
     }
 
@@ -190,9 +266,5 @@ public final class PerfMain {
         long total = 0;
         for (long id : ids) total += Math.max(0, threads.getThreadAllocatedBytes(id));
         return total;
-    }
-
-    private static void sleep(Duration duration) throws InterruptedException {
-        Thread.sleep(duration.toMillis());
     }
 }

@@ -19,7 +19,9 @@ public record PerfOptions(
         boolean headerDigest,
         boolean dataDigest,
         long span,
-        long spinMicros) {
+        long spinMicros,
+        Duration ioTimeout,
+        Duration keepAlive) {
 
     static final String USAGE = """
             usage: ./peregrine perf -r 'trtype:tcp traddr:ADDR trsvcid:PORT subnqn:NQN [hostnqn:NQN] [ns:NSID]'
@@ -44,6 +46,13 @@ public record PerfOptions(
               --span SIZE     limit I/O to the first SIZE bytes of the namespace
               --spin-us N     keep polling N microseconds after activity before sleeping
                               (default 0; with polling the loop's CPU reads near 100% under load)
+              --io-timeout S  give up on the connection when a command is outstanding S seconds
+                              (default 30; 0 waits forever)
+              --kato S        keep alive timeout: a controller silent for S seconds is given up
+                              (default 5; 0 sends no Keep Alive)
+
+            Exits 0 after a clean run, 1 on I/O errors, verify mismatches or a lost connection
+            (one line on stderr: "connection to ADDR:PORT lost after N I/Os: why"), 2 on bad usage.
             """;
 
     public static PerfOptions parse(String[] args) {
@@ -62,6 +71,8 @@ public record PerfOptions(
         boolean ddgst = false;
         long span = 0;
         long spin = 0;
+        double ioTimeout = 30;
+        double kato = 5;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -80,6 +91,8 @@ public record PerfOptions(
                 case "--ddgst" -> ddgst = true;
                 case "--span" -> span = Sizes.parse(value(args, ++i, arg));
                 case "--spin-us" -> spin = Long.parseLong(value(args, ++i, arg));
+                case "--io-timeout" -> ioTimeout = seconds(value(args, ++i, arg), arg);
+                case "--kato" -> kato = seconds(value(args, ++i, arg), arg);
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
         }
@@ -113,7 +126,21 @@ public record PerfOptions(
                 hdgst,
                 ddgst,
                 span,
-                spin);
+                spin,
+                Duration.ofMillis((long) (ioTimeout * 1000)),
+                Duration.ofMillis((long) (kato * 1000)));
+    }
+
+    private static double seconds(String text, String option) {
+        double value;
+        try {
+            value = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a number of seconds, got " + text);
+        }
+        if (!(value >= 0) || value > 86_400)
+            throw new IllegalArgumentException(option + " must be 0..86400 seconds, got " + text);
+        return value;
     }
 
     private static String value(String[] args, int i, String option) {

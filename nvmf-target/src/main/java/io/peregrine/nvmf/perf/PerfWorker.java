@@ -56,6 +56,7 @@ final class PerfWorker implements HostCommand.Callback {
     private int inFlight;
     private int prefillNext;
     private long ios;
+    private long completedOk;
     private long bytes;
     private long errors;
     private int firstErrorStatus;
@@ -94,8 +95,7 @@ final class PerfWorker implements HostCommand.Callback {
     private boolean prefillOne(Slot slot) {
         if (prefillNext >= mySlots) return false;
         int ioSlot = firstSlot + prefillNext++ * stride;
-        issue(slot, ioSlot, false);
-        return true;
+        return issue(slot, ioSlot, false);
     }
 
     void start() {
@@ -125,6 +125,13 @@ final class PerfWorker implements HostCommand.Callback {
         Phase phase = run.phase();
         if (status != 0) {
             if (errors++ == 0) firstErrorStatus = status;
+        } else {
+            completedOk++;
+        }
+        if (queue.phase() == HostQueue.Phase.CLOSED) {
+            // the connection is gone: nothing more can be issued; PerfMain reports why
+            if (inFlight == 0) stopped();
+            return;
         }
         switch (phase) {
             case PREFILL -> {
@@ -172,11 +179,18 @@ final class PerfWorker implements HostCommand.Callback {
         return firstSlot + index * stride;
     }
 
-    private void issue(Slot slot, int ioSlot, boolean read) {
+    /** Every future a waiter may be blocked on, completed: after the end or a lost connection. */
+    private void stopped() {
+        prefilled.complete(null);
+        drained.complete(null);
+    }
+
+    private boolean issue(Slot slot, int ioSlot, boolean read) {
         HostCommand command = queue.acquire();
         if (command == null) {
-            errors++;
-            return; // the connection is gone; the run reports the errors
+            // the connection is gone (the slots never outnumber the queue): PerfMain reports why
+            if (inFlight == 0) stopped();
+            return false;
         }
         slot.ioSlot = ioSlot;
         slot.read = read;
@@ -194,6 +208,7 @@ final class PerfWorker implements HostCommand.Callback {
         command.callback(this, slot);
         inFlight++;
         queue.submit(command);
+        return true;
     }
 
     /** xorshift64*: cheap, allocation-free, good enough to spread LBAs. */
@@ -219,6 +234,11 @@ final class PerfWorker implements HostCommand.Callback {
 
     long ios() {
         return ios;
+    }
+
+    /** Commands that completed successfully, in every phase. On the queue's loop. */
+    long completedOk() {
+        return completedOk;
     }
 
     long bytes() {

@@ -39,6 +39,18 @@ class PerfToolTest {
         assertEquals(70, options.readPercent());
         assertEquals(
                 50, PerfOptions.parse(new String[] {"-r", r, "-w", "randrw"}).readPercent());
+        assertEquals(java.time.Duration.ofSeconds(30), options.ioTimeout());
+        assertEquals(java.time.Duration.ofSeconds(5), options.keepAlive());
+        PerfOptions timeouts =
+                PerfOptions.parse(new String[] {"-r", r, "-w", "read", "--io-timeout", "0.5", "--kato", "0"});
+        assertEquals(java.time.Duration.ofMillis(500), timeouts.ioTimeout());
+        assertEquals(java.time.Duration.ZERO, timeouts.keepAlive());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> PerfOptions.parse(new String[] {"-r", r, "-w", "read", "--io-timeout", "-1"}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> PerfOptions.parse(new String[] {"-r", r, "-w", "read", "--kato", "soon"}));
         assertThrows(IllegalArgumentException.class, () -> PerfOptions.parse(new String[] {"-r", r}));
         assertThrows(
                 IllegalArgumentException.class,

@@ -194,6 +194,45 @@ class MalformedPduTest {
         }
     }
 
+    /**
+     * The fuzzer's finding ("window 74+-2 outside ... widx: 174"): a capsule without data (PLEN =
+     * HLEN) whose PDO points past its end once made the decoder hand out a data window of -2 bytes.
+     * Now it is an Invalid PDU Header Field at PDO, like any PDO that does not point at data.
+     */
+    @Test
+    void dataOffsetOnACapsuleWithoutData() {
+        try (Wire wire = fixture.wire()) {
+            wire.initialize(false, false);
+            // the PDU that was found: PLEN 72 (no data), PDO 74, then bytes that look like more PDUs
+            ByteBuf bad = patched(write(1, 0), Pdu.Digests.NONE, b -> b.setByte(3, 74));
+            bad.writeZero(102);
+            expectTermination(wire, bad, Fes.INVALID_PDU_HEADER_FIELD, 3);
+        }
+    }
+
+    @Test
+    void dataOffsetOnACapsuleWithoutDataAndWithAHeaderDigest() {
+        try (Wire wire = fixture.wire()) {
+            wire.initialize(true, false);
+            // PLEN 76 (header and digest), PDO 72: inside the digest, yet still no data
+            ByteBuf bad = patched(
+                    write(1, 0),
+                    new Pdu.Digests(true, false),
+                    b -> b.setByte(3, 72)
+                            .setIntLE(CapsuleCommand.HLEN, new Crc32c().digest(b, 0, CapsuleCommand.HLEN)));
+            expectTermination(wire, bad, Fes.INVALID_PDU_HEADER_FIELD, 3);
+        }
+    }
+
+    @Test
+    void anAdminCommandWithoutDataStillWorksAfterTheCheck() {
+        try (Wire admin = fixture.admin(false, false)) {
+            assertEquals(
+                    io.peregrine.nvmf.fabrics.FabricsCommands.VERSION,
+                    admin.propertyGet(io.peregrine.nvme.spec.ControllerRegisters.VS, false));
+        }
+    }
+
     @Test
     void moreInCapsuleDataThanNegotiated() {
         try (Wire wire = fixture.wire()) {

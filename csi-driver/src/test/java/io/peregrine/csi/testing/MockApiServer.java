@@ -123,9 +123,20 @@ public final class MockApiServer implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * Closes every client, then the server. Fabric8's mock server (7.8) can stall its own event
+     * loop when a watch closes while an event is being written to it, and then gives up shutting
+     * down after its 10 s wait (the operator's MockCluster meets the same). That is the mock's
+     * teardown, not the behaviour under test: a test whose assertions passed must not fail on it,
+     * so the stall is reported on stderr and the server finishes closing in the background.
+     */
     @Override
     public void close() {
         clients.forEach(KubernetesClient::close);
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            System.err.println("mock API server did not shut down cleanly: " + e.getMessage());
+        }
     }
 }

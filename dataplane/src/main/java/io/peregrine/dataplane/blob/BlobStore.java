@@ -49,6 +49,7 @@ public final class BlobStore {
     private final ClusterGrants grants;
     private final ControlQueue control;
     private final LoadReport loadReport;
+    private final String metadataWhat;
     private final ConcurrentHashMap<ReactorCore, StoreChannel> channels = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -73,9 +74,11 @@ public final class BlobStore {
             long generation,
             boolean zeroedAboveMark,
             LoadReport report) {
+        md.checkCoreThread("opening pool " + sb.name());
         this.bdev = bdev;
         this.md = md;
         this.sb = sb;
+        this.metadataWhat = "the metadata of pool " + sb.name();
         this.state = state;
         this.mdChannel = mdChannel;
         this.io = io;
@@ -96,7 +99,9 @@ public final class BlobStore {
      */
     public static CompletableFuture<BlobStore> create(
             Bdev bdev, ReactorCore md, String name, int clusterSize, boolean force) {
-        return md.submit(() -> validateCreate(bdev, name)).thenCompose(v -> {
+        // the whole chain is built on the metadata thread: see ReactorCore.call
+        return md.call(() -> {
+            validateCreate(bdev, name);
             SuperBlock sb;
             try {
                 sb = StoreLayout.compute(name, bdev.sizeBytes(), bdev.blockSize(), clusterSize);
@@ -158,7 +163,7 @@ public final class BlobStore {
         });
     }
 
-    private static Void validateCreate(Bdev bdev, String name) {
+    private static void validateCreate(Bdev bdev, String name) {
         if (bdev.readOnly()) {
             throw new BlobStoreException(Reason.INVALID_ARGUMENT, bdev.uri() + " is open read-only");
         }
@@ -176,7 +181,6 @@ public final class BlobStore {
                     "pool name '" + name + "' must be 1 to " + SuperBlock.MAX_NAME
                             + " bytes without '/' or control characters");
         }
-        return null;
     }
 
     private static void refuseExisting(byte[] bytes, Bdev bdev) {
@@ -207,7 +211,8 @@ public final class BlobStore {
      * pool was not exported cleanly, writes a recovery checkpoint before anything else happens.
      */
     public static CompletableFuture<BlobStore> load(Bdev bdev, ReactorCore md) {
-        return md.submit(() -> new StoreChannel(null, md, bdev)).thenCompose(ch -> {
+        return md.call(() -> {
+            StoreChannel ch = new StoreChannel(null, md, bdev);
             MdIo mdIo = new MdIo(ch.bdev);
             return StoreLoader.load(mdIo, bdev.sizeBytes())
                     .thenCompose(r -> open(bdev, md, ch, mdIo, r))
@@ -619,6 +624,12 @@ public final class BlobStore {
      * to the clone keep working.
      */
     public CompletableFuture<BlobInfo> decouple(UUID uuid) {
+        // chained on the metadata thread: the steps after the start open a channel there and
+        // read the blob, which a caller's thread must not do (ReactorCore.call)
+        return md.call(() -> decoupleOnMd(uuid));
+    }
+
+    private CompletableFuture<BlobInfo> decoupleOnMd(UUID uuid) {
         CompletableFuture<Blob> started = control.submit(() -> {
             checkOpen();
             Blob b = find(uuid);
@@ -747,6 +758,7 @@ public final class BlobStore {
     }
 
     private BlobInfo info(Blob b) {
+        checkMetadataThread();
         List<UUID> children = new ArrayList<>();
         for (Blob c : b.children) {
             children.add(c.uuid);
@@ -842,8 +854,17 @@ public final class BlobStore {
 
     // ------------------------------------------------------------------ metadata-thread internals
 
+    /**
+     * The guard on the metadata thread's state (SPDK: a blobstore's metadata is touched only on
+     * its metadata thread): a step that escaped to another thread throws here, naming the thread.
+     */
+    void checkMetadataThread() {
+        md.checkCoreThread(metadataWhat);
+    }
+
     /** Applies a record to the live state and queues it; returns the clusters it freed. */
     List<Integer> applyLive(MdRecord r, boolean needsDataFlush) {
+        checkMetadataThread();
         try {
             List<Integer> freed = state.apply(r, "live " + r.getClass().getSimpleName());
             journal.append(r, needsDataFlush);
@@ -855,6 +876,7 @@ public final class BlobStore {
 
     /** A thin blob's channel unmapped a whole cluster: unmap it, and free it once nobody can read it. */
     void freeCluster(BlobChannel ch, int lc, IoCompletion done) {
+        checkMetadataThread();
         Blob b = ch.blob;
         int e = b.map.get(lc);
         if (failure() != null) {

@@ -47,6 +47,7 @@ final class ClusterGrants {
     }
 
     void request(AllocRequest r) {
+        store.checkMetadataThread();
         if (store.failure() != null) {
             failed(r, IoStatus.INTERNAL_ERROR);
             return;
@@ -132,6 +133,7 @@ final class ClusterGrants {
 
     /** The requester filled the cluster: map it, queue the record, let the write complete. */
     void publish(AllocRequest r) {
+        store.checkMetadataThread();
         List<AllocRequest> waiters = inProgress.remove(r.key());
         store.applyLive(new MdRecord.Alloc(r.blob.id, r.logical, r.physical), true);
         r.channel.core.execute(() -> r.done.complete(IoStatus.SUCCESS));
@@ -142,6 +144,7 @@ final class ClusterGrants {
 
     /** The fill failed: give the cluster back (it may be half written: it is below cleanFrom). */
     void abort(AllocRequest r, IoStatus st) {
+        store.checkMetadataThread();
         List<AllocRequest> waiters = inProgress.remove(r.key());
         state.alloc.release(r.physical);
         failed(r, st);

@@ -31,21 +31,29 @@ final class ControlQueue {
                     f = CompletableFuture.failedFuture(e);
                 }
                 f.whenComplete((v, e) -> {
-                    running = false;
-                    if (e != null) {
-                        result.completeExceptionally(
-                                e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                                        ? e.getCause()
-                                        : e);
+                    // the queue's state is the metadata thread's: an operation whose future was
+                    // completed elsewhere is finished there, not on the completing thread
+                    if (md.inCoreThread()) {
+                        finish(result, v, e);
                     } else {
-                        result.complete(v);
+                        md.execute(() -> finish(result, v, e));
                     }
-                    md.execute(this::pump);
                 });
             });
             pump();
         });
         return result;
+    }
+
+    private <T> void finish(CompletableFuture<T> result, T value, Throwable e) {
+        running = false;
+        if (e != null) {
+            result.completeExceptionally(
+                    e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e);
+        } else {
+            result.complete(value);
+        }
+        md.execute(this::pump);
     }
 
     private void pump() {

@@ -38,7 +38,9 @@ public record Inspection(
         BlobStore.Stats stats) {
     /** Loads without writing; a pool that cannot be loaded fails the future with {@link BlobStoreException}. */
     public static CompletableFuture<Inspection> of(Bdev bdev, ReactorCore core) {
-        return core.submit(() -> new StoreChannel(null, core, bdev)).thenCompose(ch -> {
+        // the whole chain is built on the core's thread: see ReactorCore.call
+        return core.call(() -> {
+            StoreChannel ch = new StoreChannel(null, core, bdev);
             MdIo io = new MdIo(ch.bdev);
             return StoreLoader.load(io, bdev.sizeBytes())
                     .thenApply(r -> {

@@ -16,10 +16,17 @@ final class MdIo {
 
     private final BdevChannel ch;
     private final int blockSize;
+    private final String what;
 
     MdIo(BdevChannel ch) {
         this.ch = ch;
         this.blockSize = ch.bdev().blockSize();
+        this.what = "metadata I/O on " + ch.bdev().uri();
+    }
+
+    /** The guard: metadata moves only on the metadata thread (the channel is that thread's). */
+    private void checkThread() {
+        ch.core().checkCoreThread(what);
     }
 
     BdevChannel channel() {
@@ -28,6 +35,7 @@ final class MdIo {
 
     /** Reads {@code length} bytes at {@code offset} (both multiples of the block size). */
     CompletableFuture<byte[]> read(long offset, int length) {
+        checkThread();
         byte[] out = new byte[length];
         CompletableFuture<byte[]> f = CompletableFuture.completedFuture(out);
         for (int done = 0; done < length; done += CHUNK) {
@@ -42,6 +50,7 @@ final class MdIo {
     }
 
     private CompletableFuture<byte[]> readChunk(long offset, int length) {
+        checkThread();
         IoBuffer buf = ch.bdev().allocateBuffer(length);
         CompletableFuture<byte[]> f = new CompletableFuture<>();
         ch.read(offset / blockSize, length / blockSize, buf.segment(), 0, st -> {
@@ -60,6 +69,7 @@ final class MdIo {
 
     /** Writes {@code bytes} (a multiple of the block size) at {@code offset}. */
     CompletableFuture<Void> write(long offset, byte[] bytes, int from, int length) {
+        checkThread();
         IoBuffer buf = ch.bdev().allocateBuffer(length);
         MemorySegment.copy(bytes, from, buf.segment(), ValueLayout.JAVA_BYTE, 0, length);
         CompletableFuture<Void> f = new CompletableFuture<>();
@@ -71,12 +81,14 @@ final class MdIo {
     }
 
     CompletableFuture<Void> writeZeroes(long offset, long length) {
+        checkThread();
         CompletableFuture<Void> f = new CompletableFuture<>();
         ch.writeZeroes(offset / blockSize, length / blockSize, st -> complete(f, st, "zeroing bytes at " + offset));
         return f;
     }
 
     CompletableFuture<Void> flush() {
+        checkThread();
         CompletableFuture<Void> f = new CompletableFuture<>();
         ch.flush(st -> complete(f, st, "flushing the device"));
         return f;

@@ -31,6 +31,7 @@ final class MdJournal {
     private final SuperBlock sb;
     private final PoolState state;
     private final MdIo io;
+    private final String what;
     private final Consumer<List<Integer>> release;
 
     private long head;
@@ -72,6 +73,12 @@ final class MdJournal {
         this.replayStart = replayStart;
         this.generation = generation;
         this.release = release;
+        this.what = "the metadata journal of pool " + sb.name();
+    }
+
+    /** The guard: the journal belongs to the metadata thread. */
+    private void checkThread() {
+        io.channel().core().checkCoreThread(what);
     }
 
     /**
@@ -79,6 +86,7 @@ final class MdJournal {
      * written since the last flush, so the device must be flushed before the record is written.
      */
     void append(MdRecord r, boolean needsDataFlush) {
+        checkThread();
         RecordCodec.encode(r, pending);
         pendingRecords++;
         pendingNeedsFlush |= needsDataFlush;
@@ -130,6 +138,7 @@ final class MdJournal {
      * this call has completed.
      */
     CompletableFuture<Void> commit() {
+        checkThread();
         CompletableFuture<Void> f = new CompletableFuture<>();
         if (failure != null) {
             f.completeExceptionally(failure);

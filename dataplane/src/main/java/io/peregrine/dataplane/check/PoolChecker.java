@@ -97,9 +97,12 @@ public final class PoolChecker {
         }
     }
 
-    /** Checks the pool on {@code bdev} (open it read-only); runs on {@code core}. */
+    /**
+     * Checks the pool on {@code bdev} (open it read-only); may be called from any thread, runs on
+     * {@code core} and completes there.
+     */
     public static CompletableFuture<Report> check(Bdev bdev, ReactorCore core) {
-        return Inspection.of(bdev, core).handle((insp, e) -> {
+        return core.call(() -> Inspection.of(bdev, core).handle((insp, e) -> {
             if (e != null) {
                 Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                 if (cause instanceof BlobStoreException bse) {
@@ -123,6 +126,6 @@ public final class PoolChecker {
                 }
             }
             return new Report(bdev.uri(), insp, List.copyOf(notes), List.copyOf(problems));
-        });
+        }));
     }
 }

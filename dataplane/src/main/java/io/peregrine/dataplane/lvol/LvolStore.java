@@ -26,7 +26,8 @@ import java.util.function.Function;
  * and attributes on top of a {@link BlobStore}. Names are unique within the pool; each volume's
  * UUID is fixed at creation and survives export and import.
  *
- * <p>Every operation may be called from any thread and completes on the pool's metadata reactor.
+ * <p>Every operation may be called from any thread; its steps run, and its future completes, on
+ * the pool's metadata reactor ({@link ReactorCore#call}), whoever called.
  * The name index lives on that reactor too, and names being created are reserved there, so two
  * concurrent creates of one name cannot both succeed.
  */
@@ -67,17 +68,19 @@ public final class LvolStore {
                     "pool name '" + options.name() + "' must be 1-63 characters of A-Z a-z 0-9 . _ -, starting"
                             + " with a letter or digit");
         }
-        return BlobStore.create(bdev, md, options.name(), options.clusterSize(), options.force())
-                .thenCompose(LvolStore::index);
+        // chained on the metadata reactor, so indexing never runs on the caller: see ReactorCore.call
+        return md.call(() -> BlobStore.create(bdev, md, options.name(), options.clusterSize(), options.force())
+                .thenCompose(LvolStore::index));
     }
 
     /** Imports the pool on {@code bdev}, recovering it if it was not exported cleanly. */
     public static CompletableFuture<LvolStore> importPool(Bdev bdev, ReactorCore md) {
-        return BlobStore.load(bdev, md).thenCompose(LvolStore::index);
+        return md.call(() -> BlobStore.load(bdev, md).thenCompose(LvolStore::index));
     }
 
     private static CompletableFuture<LvolStore> index(BlobStore store) {
         LvolStore l = new LvolStore(store);
+        // called on the metadata reactor (create, importPool): the index is filled there
         return store.list().thenApply(blobs -> {
             for (BlobInfo b : blobs) {
                 String n = nameOf(b);
@@ -99,7 +102,7 @@ public final class LvolStore {
     }
 
     public CompletableFuture<PoolInfo> info() {
-        return store.stats().thenCombine(store.list(), (s, blobs) -> {
+        return md.call(() -> store.stats().thenCombine(store.list(), (s, blobs) -> {
             int snaps = 0;
             for (BlobInfo b : blobs) {
                 snaps += b.readOnly() ? 1 : 0;
@@ -115,7 +118,7 @@ public final class LvolStore {
                     s.ownedClusters() * cs,
                     blobs.size() - snaps,
                     snaps);
-        });
+        }));
     }
 
     // ------------------------------------------------------------------ volumes
@@ -137,13 +140,13 @@ public final class LvolStore {
                             + store.bdev().blockSize() + "-byte block size");
         }
         long clusters = (sizeBytes + cs - 1) / cs;
-        return withNewName(name, attributes, null, x -> store.createBlob(clusters, thin, x));
+        return md.call(() -> withNewName(name, attributes, null, x -> store.createBlob(clusters, thin, x)));
     }
 
     /** Snapshots {@code volume} as {@code snapshotName}. */
     public CompletableFuture<Volume> snapshot(String volume, String snapshotName, Map<String, String> attributes) {
-        return resolve(volume)
-                .thenCompose(src -> withNewName(snapshotName, attributes, src, x -> store.snapshot(src, x)));
+        return md.call(() -> resolve(volume)
+                .thenCompose(src -> withNewName(snapshotName, attributes, src, x -> store.snapshot(src, x))));
     }
 
     /** A writable, thin clone of snapshot {@code snapshot} with the snapshot's size. */
@@ -159,8 +162,8 @@ public final class LvolStore {
             String snapshot, String cloneName, long sizeBytes, Map<String, String> attributes) {
         int cs = store.superBlock().clusterSize();
         long clusters = (sizeBytes + cs - 1) / cs;
-        return resolve(snapshot)
-                .thenCompose(snap -> withNewName(cloneName, attributes, snap, x -> store.clone(snap, clusters, x)));
+        return md.call(() -> resolve(snapshot)
+                .thenCompose(snap -> withNewName(cloneName, attributes, snap, x -> store.clone(snap, clusters, x))));
     }
 
     /**
@@ -170,7 +173,7 @@ public final class LvolStore {
     public CompletableFuture<Void> delete(String name) {
         // The index is cleaned by UUID: callers name a volume by its name or by its UUID (the
         // management API deletes by UUID), and either way its name must become free again.
-        return resolve(name)
+        return md.call(() -> resolve(name)
                 .thenCompose(uuid -> store.delete(uuid)
                         .thenCompose(v -> md.submit(() -> {
                             String n = nameOf.remove(uuid);
@@ -178,7 +181,7 @@ public final class LvolStore {
                                 byName.remove(n, uuid);
                             }
                             return null;
-                        })));
+                        }))));
     }
 
     /** Grows a volume online to at least {@code sizeBytes}. */
@@ -188,12 +191,13 @@ public final class LvolStore {
             return failed(Reason.INVALID_ARGUMENT, "volume " + name + ": size must be greater than zero");
         }
         long clusters = (sizeBytes + cs - 1) / cs;
-        return resolve(name).thenCompose(uuid -> store.resize(uuid, clusters)).thenCompose(this::volume);
+        return md.call(() ->
+                resolve(name).thenCompose(uuid -> store.resize(uuid, clusters)).thenCompose(this::volume));
     }
 
     /** Copies what a clone still reads from its snapshot, so the snapshot can be deleted. */
     public CompletableFuture<Volume> decouple(String name) {
-        return resolve(name).thenCompose(store::decouple).thenCompose(this::volume);
+        return md.call(() -> resolve(name).thenCompose(store::decouple).thenCompose(this::volume));
     }
 
     /** Sets a user attribute ({@code value} null removes it). */
@@ -202,15 +206,15 @@ public final class LvolStore {
             return failed(
                     Reason.INVALID_ARGUMENT, "attribute keys starting with '" + RESERVED_PREFIX + "' are reserved");
         }
-        return resolve(name)
+        return md.call(() -> resolve(name)
                 .thenCompose(uuid ->
                         store.setXattr(uuid, key, value == null ? null : value.getBytes(StandardCharsets.UTF_8)))
-                .thenCompose(this::volume);
+                .thenCompose(this::volume));
     }
 
     /** Every volume and snapshot, by name. */
     public CompletableFuture<List<Volume>> list() {
-        return store.list().thenApply(blobs -> {
+        return md.call(() -> store.list().thenApply(blobs -> {
             Map<UUID, String> names = names(blobs);
             List<Volume> out = new ArrayList<>();
             for (BlobInfo b : blobs) {
@@ -218,16 +222,16 @@ public final class LvolStore {
             }
             out.sort(java.util.Comparator.comparing(Volume::name));
             return out;
-        });
+        }));
     }
 
     /** A volume by name or UUID. */
     public CompletableFuture<Volume> lookup(String nameOrUuid) {
-        return resolve(nameOrUuid).thenCompose(store::get).thenCompose(this::volume);
+        return md.call(() -> resolve(nameOrUuid).thenCompose(store::get).thenCompose(this::volume));
     }
 
     public CompletableFuture<VolumeStats> stats(String name) {
-        return resolve(name)
+        return md.call(() -> resolve(name)
                 .thenCompose(uuid -> store.ioStats(uuid)
                         .thenCombine(
                                 store.get(uuid),
@@ -244,7 +248,7 @@ public final class LvolStore {
                                         s.readNanos(),
                                         s.writeNanos(),
                                         b.allocatedClusters()
-                                                * store.superBlock().clusterSize())));
+                                                * store.superBlock().clusterSize()))));
     }
 
     /** Opens this reactor's channel to volume {@code uuid}; call on {@code core}'s thread. */
@@ -309,6 +313,7 @@ public final class LvolStore {
     }
 
     private void named(String name, UUID uuid) {
+        md.checkCoreThread("the name index of pool " + store.superBlock().name());
         byName.put(name, uuid);
         nameOf.put(uuid, name);
     }

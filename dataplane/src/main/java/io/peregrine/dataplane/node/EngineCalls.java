@@ -20,17 +20,6 @@ public final class EngineCalls {
 
     private EngineCalls() {}
 
-    /**
-     * Starts {@code call} on {@code core}'s own thread. Engine entry points that chain on a future
-     * their first step submitted to the metadata reactor run the rest of the chain on whichever
-     * thread completes or attaches first -- a management thread when the reactor was quick -- and
-     * the metadata state they touch belongs to the reactor. Starting them there avoids the race.
-     */
-    public static <T> CompletableFuture<T> onCore(
-            io.peregrine.dataplane.reactor.ReactorCore core, java.util.function.Supplier<CompletableFuture<T>> call) {
-        return core.submit(call::get).thenCompose(f -> f);
-    }
-
     /** Waits up to {@link #DEFAULT_WAIT}. */
     public static <T> T await(CompletableFuture<T> future) {
         return await(future, DEFAULT_WAIT);

@@ -181,9 +181,9 @@ public final class Pools {
             Bdev bdev = open(spec);
             LvolStore store;
             try {
-                store = EngineCalls.await(EngineCalls.onCore(
-                        md,
-                        () -> LvolStore.create(bdev, md, PoolOptions.named(name).withClusterSize((int) cluster))));
+                // the engine runs the whole create on md, whoever calls (ReactorCore.call)
+                store = EngineCalls.await(
+                        LvolStore.create(bdev, md, PoolOptions.named(name).withClusterSize((int) cluster)));
             } catch (DataplaneException e) {
                 closeQuietly(bdev);
                 if (e.getCause() instanceof BlobStoreException bse
@@ -240,7 +240,7 @@ public final class Pools {
         Bdev bdev = open(spec);
         LvolStore store;
         try {
-            store = EngineCalls.await(EngineCalls.onCore(md, () -> LvolStore.importPool(bdev, md)));
+            store = EngineCalls.await(LvolStore.importPool(bdev, md));
         } catch (DataplaneException e) {
             closeQuietly(bdev);
             if (e.getCause() instanceof BlobStoreException bse && bse.reason() == BlobStoreException.Reason.NOT_FOUND) {

@@ -8,7 +8,9 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 
 /**
  * The per-thread heart of the dataplane (SPDK's {@code spdk_thread}): a multi-producer message
@@ -113,6 +115,21 @@ public final class ReactorCore {
         }
     }
 
+    /**
+     * Throws unless called on the owner thread, naming {@code what} was touched: the guard on
+     * state a reactor owns (a pool's metadata, say), so a continuation that escaped to another
+     * thread fails loudly where it happened instead of racing the owner. One volatile read.
+     */
+    public void checkCoreThread(String what) {
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException(
+                    what + " touched on thread " + Thread.currentThread().getName()
+                            + ": it belongs to reactor core " + name + " ("
+                            + (owner == null ? "not bound to a thread yet" : "thread " + owner.getName())
+                            + "); run the step there (ReactorCore.call/submit/execute)");
+        }
+    }
+
     // ------------------------------------------------------------------ any thread
 
     /** Queues {@code message} to run on the owner thread and wakes the driver. */
@@ -132,6 +149,51 @@ public final class ReactorCore {
             }
         });
         return f;
+    }
+
+    /**
+     * Starts the asynchronous chain {@code op} builds on the owner thread, and completes the
+     * returned future there with its outcome.
+     *
+     * <p>Why not {@code submit(x).thenCompose(...)}: a dependent stage runs on the thread that
+     * completes its source or, when the source is already complete, on the thread that attaches
+     * it. A caller that chains on a future this core completed quickly would run the next step
+     * itself, on a thread that does not own the state it touches. Building the whole chain inside
+     * {@code op}, on the owner thread, keeps every step there as long as each future in it is
+     * completed on this core (I/O completions and {@link #submit} are); the result is handed over
+     * on the owner thread even if {@code op}'s future was completed elsewhere.
+     */
+    public <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> op) {
+        Objects.requireNonNull(op, "op");
+        CompletableFuture<T> result = new CompletableFuture<>();
+        execute(() -> {
+            CompletableFuture<T> f;
+            try {
+                f = Objects.requireNonNull(op.get(), "the chain's future");
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+                return;
+            }
+            f.whenComplete((v, e) -> {
+                if (inCoreThread()) {
+                    settle(result, v, e);
+                } else {
+                    execute(() -> settle(result, v, e));
+                }
+            });
+        });
+        return result;
+    }
+
+    private static <T> void settle(CompletableFuture<T> result, T value, Throwable failure) {
+        if (failure == null) {
+            result.complete(value);
+        } else {
+            result.completeExceptionally(
+                    failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause()
+                            : failure);
+        }
     }
 
     /**

@@ -131,10 +131,9 @@ final class PoolApi extends PoolServiceGrpc.PoolServiceImplBase {
         }
     }
 
-    /** Runs the checker on the metadata reactor, whose thread it must be started from. */
+    /** Runs the checker on the metadata reactor (it may be called from any thread). */
     private java.util.concurrent.CompletableFuture<PoolChecker.Report> checkOnMd(Bdev bdev) {
-        io.peregrine.dataplane.reactor.ReactorCore md = node.metadataReactor().core();
-        return EngineCalls.onCore(md, () -> PoolChecker.check(bdev, md));
+        return PoolChecker.check(bdev, node.metadataReactor().core());
     }
 
     private static CheckPoolResponse report(PoolChecker.Report report) {

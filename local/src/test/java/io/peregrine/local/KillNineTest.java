@@ -98,9 +98,9 @@ class KillNineTest {
             try (LocalProcess writer = LocalProcess.start(PerfMain.class, perf(port, nqn, "randwrite", 8))) {
                 Thread.sleep(4000); // the write run is well under way
                 node.kill();
-                // perf's commands in flight never complete once the target is gone (it does not
-                // time them out); what matters here is the node, so the writer is stopped too
-                writer.kill();
+                // the writer must notice the lost target by itself and say so, not hang
+                assertEquals(1, writer.waitFor(60), writer.output());
+                assertTrue(writer.output().contains("lost after"), writer.output());
             }
         }
 

@@ -180,6 +180,27 @@ public final class ProvisionBench {
                 r.teardownAll().toMillis());
     }
 
+    private static final String USAGE = "usage: csi-bench --endpoint unix:///run/peregrine/csi/controller.sock"
+            + " --node-id NODE [--volumes 100] [--warmup 20] [--size-bytes 1073741824] [--json FILE]\n"
+            + "  creates and publishes --volumes volumes one after another at a CSI controller socket,\n"
+            + "  prints CreateVolume/ControllerPublishVolume latency percentiles, then deletes them";
+
+    private static int positive(String option, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 0) return n;
+        } catch (NumberFormatException e) {
+            // reported below, with the option's name
+        }
+        return usageError(option + " needs a whole number >= 0, not '" + value + "'");
+    }
+
+    private static int usageError(String message) {
+        System.err.println("csi-bench: " + message + "\n" + USAGE);
+        System.exit(2);
+        return 0;
+    }
+
     public static void main(String[] args) throws IOException {
         String endpoint = null;
         String node = null;
@@ -192,22 +213,26 @@ public final class ProvisionBench {
             switch (args[i]) {
                 case "--endpoint" -> endpoint = value;
                 case "--node-id" -> node = value;
-                case "--volumes" -> volumes = Integer.parseInt(value);
-                case "--warmup" -> warmup = Integer.parseInt(value);
-                case "--size-bytes" -> size = Long.parseLong(value);
-                case "--json" -> json = Path.of(value);
-                default -> {
-                    System.err.println("csi-bench: unknown option " + args[i] + "\nusage: csi-bench --endpoint "
-                            + "unix:///run/peregrine/csi/controller.sock --node-id NODE [--volumes 100] [--warmup 20] "
-                            + "[--size-bytes 1073741824] [--json FILE]");
-                    System.exit(2);
+                case "--volumes" -> volumes = positive("--volumes", value);
+                case "--warmup" -> warmup = positive("--warmup", value);
+                case "--size-bytes" -> {
+                    try {
+                        size = Long.parseLong(value);
+                    } catch (NumberFormatException e) {
+                        usageError("--size-bytes needs a number of bytes, not '" + value + "'");
+                    }
                 }
+                case "--json" -> json = Path.of(value);
+                case "-h", "--help" -> {
+                    System.out.println(USAGE);
+                    return;
+                }
+                default -> usageError("unknown option " + args[i]);
             }
             i++;
         }
         if (endpoint == null || node == null) {
-            System.err.println("csi-bench: --endpoint and --node-id are required");
-            System.exit(2);
+            usageError("--endpoint and --node-id are required");
         }
         try (EpollTransport transport = new EpollTransport()) {
             ManagedChannel channel =

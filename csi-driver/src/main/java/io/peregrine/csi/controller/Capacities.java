@@ -36,8 +36,11 @@ public final class Capacities {
         long want = required > 0 ? required : limit > 0 ? Math.min(DEFAULT_SIZE, limit) : DEFAULT_SIZE;
         long size = roundUp(want, unit);
         if (limit > 0 && size > limit) {
-            throw CsiErrors.outOfRange("no volume size fits: " + want + " bytes rounded up to the pool's "
-                    + unit + "-byte clusters is " + size + ", above limit_bytes " + limit
+            // unit 1 is the check made before a pool is chosen: there are no clusters to name yet
+            String fits = unit > 1
+                    ? want + " bytes rounded up to the pool's " + unit + "-byte clusters is " + size + ","
+                    : want + " bytes is";
+            throw CsiErrors.outOfRange("no volume size fits: " + fits + " above limit_bytes " + limit
                     + (floor > range.getRequiredBytes() ? " (the source is " + floor + " bytes)" : ""));
         }
         return size;

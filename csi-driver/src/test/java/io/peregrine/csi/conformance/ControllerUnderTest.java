@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * A controller to run {@link ControllerConformance} against: the in-process test dataplane
- * now, a real dataplane daemon on loopback once it exists (implement this over its socket).
+ * here, the real daemon on loopback in e2e/node ({@code RealDaemonControllerConformanceTest},
+ * through this module's test-jar).
  */
 public interface ControllerUnderTest {
 

@@ -171,15 +171,17 @@ public final class LvolStore {
      * clones it is refused, naming them.
      */
     public CompletableFuture<Void> delete(String name) {
+        // The index is cleaned by UUID: callers name a volume by its name or by its UUID (the
+        // management API deletes by UUID), and either way its name must become free again.
         return md.call(() -> resolve(name)
-                .thenCompose(uuid -> store.delete(uuid))
-                .thenCompose(v -> md.submit(() -> {
-                    UUID u = byName.remove(name);
-                    if (u != null) {
-                        nameOf.remove(u);
-                    }
-                    return null;
-                })));
+                .thenCompose(uuid -> store.delete(uuid)
+                        .thenCompose(v -> md.submit(() -> {
+                            String n = nameOf.remove(uuid);
+                            if (n != null) {
+                                byName.remove(n, uuid);
+                            }
+                            return null;
+                        }))));
     }
 
     /** Grows a volume online to at least {@code sizeBytes}. */

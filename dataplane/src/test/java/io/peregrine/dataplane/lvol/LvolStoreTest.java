@@ -53,6 +53,15 @@ class LvolStoreTest {
     }
 
     @Test
+    void aVolumeDeletedByUuidFreesItsName() throws Exception {
+        Volume v = r.runUntil(pool.createVolume("db", 10 * MIB, true, Map.of()));
+        r.runUntil(pool.delete(v.uuid().toString()));
+        assertEquals(List.of(), r.runUntil(pool.list()));
+        Volume again = r.runUntil(pool.createVolume("db", 10 * MIB, true, Map.of()));
+        assertEquals(again, r.runUntil(pool.lookup("db")));
+    }
+
+    @Test
     void volumesHaveKindsOriginsAndStableUuidsAcrossExportAndImport() throws Exception {
         Volume v = r.runUntil(pool.createVolume("db", 10 * MIB, true, Map.of("csi.storage.k8s.io/pvc/name", "data")));
         assertEquals(Volume.Kind.VOLUME, v.kind());

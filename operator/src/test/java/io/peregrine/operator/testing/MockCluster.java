@@ -9,8 +9,6 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,15 +57,19 @@ public final class MockCluster implements AutoCloseable {
         return admin;
     }
 
-    // The YAML the build generated (and the Helm chart ships), not CRDs built in the test.
+    // The YAML the build generated (and the Helm chart ships), not CRDs built in the test: from
+    // the classpath, so that modules testing against the operator's jar (e2e/node) install them too.
     private void installCrds() {
-        Path dir = Path.of("target", "classes", "META-INF", "fabric8");
         for (String file : List.of("storagenodes.peregrine.io-v1.yml", "diskpools.peregrine.io-v1.yml")) {
-            try (InputStream in = Files.newInputStream(dir.resolve(file))) {
+            String resource = "META-INF/fabric8/" + file;
+            try (InputStream in = MockCluster.class.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IOException(resource + " is not on the classpath");
+                }
                 admin.apiextensions().v1().customResourceDefinitions().load(in).create();
             } catch (IOException e) {
                 throw new UncheckedIOException(
-                        "the build generates " + dir.resolve(file) + "; run mvn process-classes", e);
+                        "the build generates target/classes/" + resource + "; run mvn process-classes", e);
             }
         }
     }

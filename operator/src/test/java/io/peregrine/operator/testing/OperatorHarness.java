@@ -36,11 +36,21 @@ public final class OperatorHarness implements AutoCloseable {
     public static final Duration NODE_LEASE = Duration.ofSeconds(3);
     public static final Duration NODE_RENEW = Duration.ofMillis(500);
 
-    public final MockCluster cluster = new MockCluster();
-    public final Dataplanes dataplanes = Dataplanes.forTests();
+    public final MockCluster cluster;
+    public final Dataplanes dataplanes;
     private final List<Operator> operators = new ArrayList<>();
     private final Map<String, NodeAgent> agents = new LinkedHashMap<>();
     private final Map<String, Dataplanes.Node> nodes = new LinkedHashMap<>();
+
+    public OperatorHarness() {
+        this(Dataplanes.forTests());
+    }
+
+    /** Against other dataplanes: real daemons (e2e/node), say. The harness closes them. */
+    public OperatorHarness(Dataplanes dataplanes) {
+        this.dataplanes = dataplanes;
+        this.cluster = new MockCluster();
+    }
 
     public KubernetesClient kubectl() {
         return cluster.admin();

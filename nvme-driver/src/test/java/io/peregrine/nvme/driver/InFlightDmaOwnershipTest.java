@@ -97,6 +97,41 @@ class InFlightDmaOwnershipTest {
         }
     }
 
+    @Test
+    void closingAPairWhoseQueuesCannotBeDeletedWaitsForTheResetBeforeCompleting() throws InterruptedException {
+        try (ModelFixture f = new ModelFixture(
+                        EmulatedController.builder()
+                                .timeoutUnits(40)
+                                .namespace(EmuBackend.memory(4 << 20))
+                                .build(),
+                        ControllerOptions.defaults()
+                                .withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(60))
+                                .withHealthCheckInterval(Duration.ofMillis(20)));
+                DmaBufferPool pool = f.pool(BYTES, 1)) {
+            IoQueuePair qp = f.controller.createIoQueuePair();
+            Reuse reuse = startHungRead(f, qp, pool);
+
+            f.model.stop(); // Delete I/O SQ times out and a reset is requested; the device wakes later
+            Thread waker = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                f.model.faults().wakeHungCommands();
+                f.model.start();
+            });
+            qp.close();
+            waker.join();
+
+            assertEquals(1, reuse.completed, "close() completes what was in flight");
+            assertEquals(StatusCode.ABORTED_BY_HOST.field(), reuse.status);
+            long until = System.nanoTime() + Duration.ofMillis(200).toNanos();
+            while (System.nanoTime() < until) Thread.sleep(10);
+            assertUntouched(reuse.next);
+        }
+    }
+
     /** Writes the pattern to LBA 0, then submits a read of it that the model fetches and hangs. */
     private static Reuse startHungRead(ModelFixture f, IoQueuePair qp, DmaBufferPool pool) {
         MemorySegment buffer = pool.acquire();

@@ -519,7 +519,16 @@ public final class IoQueuePair implements AutoCloseable {
         } finally {
             connected = false;
             if (hasOutstanding()) {
-                if (!gone) controller.awaitQuiesced(queuesEpoch);
+                if (!gone && !controller.awaitQuiesced(queuesEpoch)) {
+                    // a closed pair is never polled again: its callbacks run now or never
+                    LOG.log(
+                            System.Logger.Level.ERROR,
+                            "{0}: I/O queue {1} is closed with {2} commands the device may still write the buffers"
+                                    + " of (it could be neither reset nor fenced); their buffers must not be reused",
+                            controller.address(),
+                            qid,
+                            outstanding());
+                }
                 failAll();
             }
         }

@@ -286,9 +286,10 @@ public final class NvmeController implements AutoCloseable {
     /**
      * Waits until the controller quiesces after {@code epoch} (a reset disables it, or it fails and
      * is fenced), for as long as a reset may take; past that it fences the device itself. Not
-     * with {@link #adminLock} held: the reset that ends the wait needs it.
+     * with {@link #adminLock} held: the reset that ends the wait needs it. Answers whether the
+     * device can no longer write memory (false only when even the fence failed).
      */
-    void awaitQuiesced(long epoch) {
+    boolean awaitQuiesced(long epoch) {
         long limit = readyLimit().toNanos() * (options.resetAttempts() + 1)
                 + options.adminTimeout().toNanos() * 4;
         long deadline = System.nanoTime() + limit;
@@ -300,10 +301,11 @@ public final class NvmeController implements AutoCloseable {
                 break;
             }
         }
-        if (quiescedEpoch != epoch) return;
+        if (quiescedEpoch != epoch) return true;
         adminLock.lock();
         try {
             if (quiescedEpoch == epoch) fenceDma("it did not quiesce in " + limit / 1_000_000 + " ms");
+            return quiescedEpoch != epoch;
         } finally {
             adminLock.unlock();
         }

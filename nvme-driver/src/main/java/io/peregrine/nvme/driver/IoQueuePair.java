@@ -30,6 +30,17 @@ import java.util.List;
  * ready again). Bad arguments — a buffer outside DMA memory, an LBA past the end — throw
  * {@link IllegalArgumentException} and consume nothing.
  *
+ * <h2>Buffers</h2>
+ *
+ * A command's data buffer is the device's from submission until its callback runs: then, and
+ * only then, may it be reused — whatever the status. A command the driver gives up on (reset,
+ * failure, close) completes with "Command Aborted By Host" only once the device can no longer
+ * write it: its queues were deleted, the controller was disabled or shut down, or, when it would
+ * do neither, Bus Master Enable was cleared. Until then it stays outstanding (so
+ * {@link #hasOutstanding()} keeps the reactor polling), while {@link #connected()} is already
+ * false and submissions answer {@link #DISCONNECTED}: upper layers can fail over at once, they
+ * just cannot recycle the memory early. The slot's PRP list is held the same way.
+ *
  * <h2>Polling</h2>
  *
  * {@link #processCompletions(int)} answers how many commands it completed, so an idle reactor can
@@ -443,6 +454,11 @@ public final class IoQueuePair implements AutoCloseable {
         if (current != generation || connected) {
             connected = false;
             generation = current;
+        }
+        if (freeCount != requests.length) {
+            // the queues may still exist on a device that has not yet been disabled: it could still
+            // write the buffers (and read the PRP lists) these commands named, so they stay in flight
+            if (controller.quiescedEpoch() == queuesEpoch) return 0;
             failedNow = failAll();
         }
         if (closed || controller.state() != ControllerState.READY) return failedNow;
@@ -488,18 +504,33 @@ public final class IoQueuePair implements AutoCloseable {
      * Deletes the queues on the controller and gives their memory back — at once, or, when the
      * controller might still use it, once it has been reset (see
      * {@link NvmeController#releaseQueuePair}). Commands still in flight complete with "Command
-     * Aborted By Host". Only the owner (or any thread before first use).
+     * Aborted By Host" once the device can no longer write their buffers: when their queues could
+     * not be deleted this waits for the reset that follows (bounded; past it the device is fenced
+     * off the bus). Only the owner (or any thread before first use).
      */
     @Override
     public void close() {
         if (closed) return;
         checkOwner();
         closed = true;
+        boolean gone = false;
         try {
-            controller.releaseQueuePair(this, queueMemory());
+            gone = controller.releaseQueuePair(this, queueMemory());
         } finally {
             connected = false;
-            failAll();
+            if (hasOutstanding()) {
+                if (!gone && !controller.awaitQuiesced(queuesEpoch)) {
+                    // a closed pair is never polled again: its callbacks run now or never
+                    LOG.log(
+                            System.Logger.Level.ERROR,
+                            "{0}: I/O queue {1} is closed with {2} commands the device may still write the buffers"
+                                    + " of (it could be neither reset nor fenced); their buffers must not be reused",
+                            controller.address(),
+                            qid,
+                            outstanding());
+                }
+                failAll();
+            }
         }
     }
 

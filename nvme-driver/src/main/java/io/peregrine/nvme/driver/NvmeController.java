@@ -2,6 +2,7 @@ package io.peregrine.nvme.driver;
 
 import io.peregrine.nvme.dma.DmaBlock;
 import io.peregrine.nvme.dma.DmaMemory;
+import io.peregrine.nvme.pci.PciConfig;
 import io.peregrine.nvme.pci.PciFunction;
 import io.peregrine.nvme.spec.AdminOpcode;
 import io.peregrine.nvme.spec.Cns;
@@ -66,9 +67,11 @@ public final class NvmeController implements AutoCloseable {
     /**
      * Advances each time the controller is seen holding no queue at all: disabled (CC.EN=0 and
      * CSTS.RDY=0) or shut down (CSTS.SHST=10b). A queue pair created before an advance has lost
-     * its queues, so their memory is ours again. Guarded by {@link #adminLock}.
+     * its queues, so their memory — and the data buffers its commands named — is ours again.
+     * Written under {@link #adminLock}; queue pair owners read it to learn when the commands they
+     * gave up on may be completed (see {@link IoQueuePair}).
      */
-    private long quiescedEpoch;
+    private volatile long quiescedEpoch;
     /**
      * Queue memory of pairs closed while the controller may still have been using it (their
      * Delete timed out, or a reset had begun but not yet disabled the controller): the device
@@ -275,6 +278,70 @@ public final class NvmeController implements AutoCloseable {
         return Duration.ofMillis(Math.max(500, cap.timeoutMillis()));
     }
 
+    /** The current quiesced epoch: it differs from one read earlier once the device can no longer DMA. */
+    long quiescedEpoch() {
+        return quiescedEpoch;
+    }
+
+    /**
+     * Waits until the controller quiesces after {@code epoch} (a reset disables it, or it fails and
+     * is fenced), for as long as a reset may take; past that it fences the device itself. Not
+     * with {@link #adminLock} held: the reset that ends the wait needs it. Answers whether the
+     * device can no longer write memory (false only when even the fence failed).
+     */
+    boolean awaitQuiesced(long epoch) {
+        long limit = readyLimit().toNanos() * (options.resetAttempts() + 1)
+                + options.adminTimeout().toNanos() * 4;
+        long deadline = System.nanoTime() + limit;
+        while (quiescedEpoch == epoch && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (quiescedEpoch != epoch) return true;
+        adminLock.lock();
+        try {
+            if (quiescedEpoch == epoch) fenceDma("it did not quiesce in " + limit / 1_000_000 + " ms");
+            return quiescedEpoch != epoch;
+        } finally {
+            adminLock.unlock();
+        }
+    }
+
+    /**
+     * The last resort when the controller cannot be disabled or shut down: clear Bus Master Enable
+     * in the PCI Command register (PCI Local Bus 3.0 section 6.2.2: with it clear the function
+     * issues no memory requests — what Linux's nvme_dev_disable does through pci_disable_device),
+     * so nothing the controller was given can be written any more. The controller is FAILED.
+     * Called with {@link #adminLock} held.
+     */
+    private void fenceDma(String why) {
+        state = ControllerState.FAILED;
+        generation++;
+        try {
+            int command = pci.readConfig16(PciConfig.COMMAND);
+            pci.writeConfig16(PciConfig.COMMAND, command & ~PciConfig.COMMAND_BUS_MASTER);
+        } catch (RuntimeException e) {
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "{0}: {1}, and Bus Master Enable cannot be cleared ({2}): the I/O still in flight is"
+                            + " held, with its buffers, until the device is gone",
+                    address,
+                    why,
+                    e.getMessage());
+            return;
+        }
+        LOG.log(
+                System.Logger.Level.ERROR,
+                "{0}: {1}; Bus Master Enable cleared, the controller is FAILED and can no longer reach memory",
+                address,
+                why);
+        quiesced();
+    }
+
     /** The controller holds no queues any more: quarantined queue memory is free to reuse. */
     private void quiesced() {
         quiescedEpoch++;
@@ -477,7 +544,7 @@ public final class NvmeController implements AutoCloseable {
      * controller — it is quarantined until the controller next quiesces: handing it out again
      * would let the device post completions into, or fetch commands from, someone else's buffer.
      */
-    void releaseQueuePair(IoQueuePair pair, List<DmaBlock> memory) {
+    boolean releaseQueuePair(IoQueuePair pair, List<DmaBlock> memory) {
         adminLock.lock();
         try {
             boolean gone = pair.queuesEpoch != quiescedEpoch;
@@ -498,6 +565,7 @@ public final class NvmeController implements AutoCloseable {
             }
             if (pair.qid < queueIdsInUse.length) queueIdsInUse[pair.qid] = false;
             pairs.remove(pair);
+            return gone;
         } finally {
             adminLock.unlock();
         }
@@ -648,6 +716,7 @@ public final class NvmeController implements AutoCloseable {
         generation++;
         adminLock.lock();
         try {
+            long epoch = quiescedEpoch;
             NvmeException last = null;
             for (int attempt = 1; attempt <= options.resetAttempts(); attempt++) {
                 try {
@@ -674,6 +743,8 @@ public final class NvmeController implements AutoCloseable {
                     address,
                     options.resetAttempts(),
                     last == null ? reason : last.getMessage());
+            // never disabled: the device may still be writing what the I/O in flight named
+            if (quiescedEpoch == epoch) fenceDma("the reset never disabled the controller");
         } finally {
             adminLock.unlock();
         }
@@ -683,12 +754,12 @@ public final class NvmeController implements AutoCloseable {
         if (state != ControllerState.READY) return;
         int csts = registers.csts();
         if (csts == -1) {
-            state = ControllerState.FAILED;
-            generation++;
-            LOG.log(
-                    System.Logger.Level.ERROR,
-                    "{0}: CSTS reads all ones: the device is gone; controller FAILED",
-                    address);
+            adminLock.lock();
+            try {
+                fenceDma("CSTS reads all ones: the device is gone or hung");
+            } finally {
+                adminLock.unlock();
+            }
         } else if ((csts & ControllerRegisters.CSTS_CFS) != 0) {
             resetController("controller fatal status (CSTS.CFS=1)");
         }
@@ -741,6 +812,9 @@ public final class NvmeController implements AutoCloseable {
                 }
             } else if (before == ControllerState.FAILED && disableQuietly()) {
                 quiesced();
+            }
+            if (quiescedEpoch == epoch && before != ControllerState.FAILED) {
+                fenceDma("it did not shut down"); // owners still polling may then complete their I/O
             }
             state = ControllerState.SHUT_DOWN;
             pairs.clear();

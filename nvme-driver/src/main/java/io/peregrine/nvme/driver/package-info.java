@@ -24,8 +24,13 @@
  *       reset, close) may be called from any thread; admin commands are serialized. Recovery runs on
  *       the controller's watchdog (a virtual thread): Abort for a command past its timeout, a
  *       controller reset when that fails or CSTS.CFS is seen. During a reset, submissions answer
- *       {@link io.peregrine.nvme.driver.IoQueuePair#DISCONNECTED}, commands in flight complete with
- *       "Command Aborted By Host", and each pair recreates its queues at its owner's next poll.
+ *       {@link io.peregrine.nvme.driver.IoQueuePair#DISCONNECTED} at once, commands in flight complete
+ *       with "Command Aborted By Host" once the controller has been disabled, and each pair
+ *       recreates its queues at its owner's next poll.
+ *   <li><b>A buffer is the device's until its callback runs</b>, whatever the status: a command
+ *       the driver gives up on completes only when the device can no longer write its buffer (its
+ *       queues deleted, the controller disabled or shut down, or Bus Master Enable cleared when it
+ *       would not disable), so the callback may recycle the buffer unconditionally.
  * </ul>
  */
 package io.peregrine.nvme.driver;

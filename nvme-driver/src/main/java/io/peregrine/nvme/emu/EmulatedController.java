@@ -74,6 +74,11 @@ public final class EmulatedController implements AutoCloseable {
     final EmuQueues.Cq[] cqs;
     private EmuQueues.Sq[] active = new EmuQueues.Sq[0];
     final List<EmuQueues.Pending> pending = new ArrayList<>();
+    /** Commands fetched under {@link Faults#hangCommands}: each its SQ and a copy of its SQE. */
+    private final List<Hung> hung = new ArrayList<>();
+
+    private record Hung(EmuQueues.Sq sq, MemorySegment sqe) {}
+
     int grantedSqs;
     int grantedCqs;
     boolean ioQueuesCreated;
@@ -283,6 +288,7 @@ public final class EmulatedController implements AutoCloseable {
 
     private int stepLocked() {
         int work = 0;
+        if (!hung.isEmpty() && faults.takeWakeHung()) work += wakeHung();
         int cc = reg(ControllerRegisters.CC);
         if (cc != lastCc) {
             onControllerConfiguration(lastCc, cc);
@@ -303,7 +309,7 @@ public final class EmulatedController implements AutoCloseable {
             }
             return work;
         }
-        if (shutdown) return work;
+        if (shutdown || !pci.busMaster()) return work; // with BME clear a device reaches no memory
         if (!pending.isEmpty()) work += postDue(System.nanoTime());
         EmuQueues.Sq[] queues = active;
         for (EmuQueues.Sq sq : queues) {
@@ -386,6 +392,7 @@ public final class EmulatedController implements AutoCloseable {
         java.util.Arrays.fill(cqs, null);
         rebuildActive();
         pending.clear();
+        hung.clear();
         enabling = false;
         ready = false;
         fatal = false;
@@ -466,6 +473,12 @@ public final class EmulatedController implements AutoCloseable {
         commands++;
         int cid = Sqe.cid(command, 0);
         resultDw0 = 0;
+        if (sq.qid != 0 && faults.takeHang()) {
+            MemorySegment copy = MemorySegment.ofArray(new byte[64]);
+            MemorySegment.copy(command, 0, copy, 0, 64);
+            hung.add(new Hung(sq, copy));
+            return;
+        }
         int status = sq.qid == 0 ? admin.execute(command) : nvm.execute(sq, command);
         if (status == EmuAdmin.NO_COMPLETION) return;
         if (sq.qid != 0) {
@@ -477,6 +490,21 @@ public final class EmulatedController implements AutoCloseable {
             }
         }
         sq.cq.post(resultDw0, sq.head, sq.qid, cid, status);
+    }
+
+    /** Executes the hung commands late: their data moves now and their completions are posted. */
+    private int wakeHung() {
+        int n = 0;
+        for (Hung h : hung) {
+            if (!pci.busMaster() || sqs[h.sq().qid] != h.sq()) continue; // fenced, or the queue is gone
+            resultDw0 = 0;
+            int status = nvm.execute(h.sq(), h.sqe());
+            if (status == EmuAdmin.NO_COMPLETION || h.sq().cq.full()) continue;
+            h.sq().cq.post(resultDw0, h.sq().head, h.sq().qid, Sqe.cid(h.sqe(), 0), status);
+            n++;
+        }
+        hung.clear();
+        return n;
     }
 
     private int postDue(long now) {

@@ -16,6 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       per-command timeout fires and it sends Abort, which the model honours.
  *   <li>{@link #dropCompletions}: commands execute but their completion is never posted — Abort
  *       finds nothing to abort, so the driver must reset the controller.
+ *   <li>{@link #hangCommands}: commands are fetched and then hang — no data moves, no completion
+ *       — until {@link #wakeHungCommands}, when their data is written late; so the driver must not
+ *       hand their buffers back before the controller is disabled.
  *   <li>{@link #controllerFatal}: CSTS.CFS is set and the model stops until the host resets it.
  *   <li>{@link #stallReady}: CSTS.RDY never follows CC.EN, so bring-up must time out.
  * </ul>
@@ -33,6 +36,8 @@ public final class Faults {
     private final AtomicLong delayedLeft = new AtomicLong();
     private volatile long delayNanos;
     private final AtomicLong droppedLeft = new AtomicLong();
+    private final AtomicLong hangLeft = new AtomicLong();
+    private volatile boolean wakeHung;
     private volatile boolean fatalRequested;
     private volatile boolean stallReady;
 
@@ -60,6 +65,26 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * The next {@code commands} I/O commands are fetched and then hang: they move no data and post
+     * no completion until {@link #wakeHungCommands()}.
+     */
+    public Faults hangCommands(long commands) {
+        hangLeft.set(commands);
+        return this;
+    }
+
+    /**
+     * At its next step the model executes the hung commands — writing their data into the memory
+     * their PRPs name and posting their completions — before it looks at CC: a device that wakes up
+     * late and races the host's disable. A Controller Level Reset it has already seen (CSTS.RDY=0)
+     * dropped them, as a device finishes or abandons its DMA before it reports not ready.
+     */
+    public Faults wakeHungCommands() {
+        wakeHung = true;
+        return this;
+    }
+
     /** Sets CSTS.CFS at the model's next step; it processes nothing until CC.EN goes to 0. */
     public Faults controllerFatal() {
         fatalRequested = true;
@@ -77,6 +102,8 @@ public final class Faults {
         mediaErrors.clear();
         delayedLeft.set(0);
         droppedLeft.set(0);
+        hangLeft.set(0);
+        wakeHung = false;
         fatalRequested = false;
         stallReady = false;
         return this;
@@ -101,6 +128,17 @@ public final class Faults {
     boolean takeDrop() {
         if (droppedLeft.get() <= 0) return false;
         return droppedLeft.getAndDecrement() > 0;
+    }
+
+    boolean takeHang() {
+        if (hangLeft.get() <= 0) return false;
+        return hangLeft.getAndDecrement() > 0;
+    }
+
+    boolean takeWakeHung() {
+        if (!wakeHung) return false;
+        wakeHung = false;
+        return true;
     }
 
     boolean takeFatal() {

@@ -36,4 +36,11 @@ final class Completions implements IoCallback<int[]> {
         c.await(qpair, 1, Duration.ofSeconds(20));
         return c.lastStatus;
     }
+
+    /** As {@link #run}, first polling until the pair has reconnected after a reset. */
+    static int runWhenConnected(IoQueuePair qpair, java.util.function.ToIntFunction<Completions> submit) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!qpair.connected() && System.nanoTime() < deadline) qpair.processCompletions(64);
+        return run(qpair, submit);
+    }
 }

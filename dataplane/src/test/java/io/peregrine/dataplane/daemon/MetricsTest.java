@@ -127,6 +127,19 @@ class MetricsTest {
                         writes4k + writes16k, value(during, "peregrine_volume_write_latency_seconds_count", labels));
                 assertEquals(reads, value(during, "peregrine_volume_read_latency_seconds_count", labels));
                 assertTrue(value(during, "peregrine_volume_write_latency_seconds_sum", labels) > 0);
+                // per volume: 10 bounds (50 us .. 1 s) and +Inf; the node aggregate keeps all 17
+                assertEquals(11, bucketCount(during, "peregrine_volume_write_latency_seconds_bucket", labels));
+                assertTrue(during.containsKey("peregrine_volume_write_latency_seconds_bucket"
+                        + labels.substring(0, labels.length() - 1) + ",le=\"5.0E-5\"}"));
+                assertEquals(17, bucketCount(during, "peregrine_node_write_latency_seconds_bucket", "{"));
+                assertEquals(
+                        writes4k + writes16k,
+                        value(during, "peregrine_node_write_latency_seconds_bucket", "{le=\"+Inf\"}"));
+                assertEquals(reads, value(during, "peregrine_node_read_latency_seconds_count", ""));
+                assertEquals(
+                        value(during, "peregrine_volume_write_latency_seconds_sum", labels),
+                        value(during, "peregrine_node_write_latency_seconds_sum", ""),
+                        1e-9);
                 assertEquals(0, value(during, "peregrine_target_queue_depth", labels));
             }
             // after the host left, the counters stay (closed channels keep theirs)
@@ -154,5 +167,13 @@ class MetricsTest {
                             "peregrine_api_call_duration_seconds_count",
                             "{method=\"ExportService/PublishVolume\"}"));
         }
+    }
+
+    /** How many {@code le} buckets the series of {@code name} whose labels start like {@code labels} has. */
+    private static long bucketCount(Map<String, Double> samples, String name, String labels) {
+        String prefix = name + labels.substring(0, labels.length() - 1);
+        return samples.keySet().stream()
+                .filter(k -> k.startsWith(prefix) && k.contains("le="))
+                .count();
     }
 }

@@ -1,15 +1,18 @@
 package io.peregrine.dataplane.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peregrine.dataplane.api.v1.CreatePoolRequest;
 import io.peregrine.dataplane.api.v1.CreateVolumeRequest;
+import io.peregrine.dataplane.api.v1.DeleteVolumeRequest;
 import io.peregrine.dataplane.api.v1.Export;
 import io.peregrine.dataplane.api.v1.ExportServiceGrpc;
 import io.peregrine.dataplane.api.v1.GetVolumeStatsRequest;
 import io.peregrine.dataplane.api.v1.PoolServiceGrpc;
 import io.peregrine.dataplane.api.v1.PublishVolumeRequest;
+import io.peregrine.dataplane.api.v1.UnpublishVolumeRequest;
 import io.peregrine.dataplane.api.v1.Volume;
 import io.peregrine.dataplane.api.v1.VolumeServiceGrpc;
 import io.peregrine.dataplane.api.v1.VolumeStats;
@@ -166,6 +169,18 @@ class MetricsTest {
                             after,
                             "peregrine_api_call_duration_seconds_count",
                             "{method=\"ExportService/PublishVolume\"}"));
+
+            // a deleted volume's series go, but the node-wide histograms keep what it did
+            ExportServiceGrpc.newBlockingStub(client.channel)
+                    .unpublishVolume(UnpublishVolumeRequest.newBuilder()
+                            .setVolumeUuid(v.getUuid())
+                            .build());
+            volumes.deleteVolume(
+                    DeleteVolumeRequest.newBuilder().setUuid(v.getUuid()).build());
+            Map<String, Double> deleted = parse(get(daemon, "/metrics", 200));
+            assertFalse(deleted.containsKey("peregrine_volume_write_ops_total" + labels));
+            assertEquals(writes4k + writes16k, value(deleted, "peregrine_node_write_latency_seconds_count", ""));
+            assertEquals(reads, value(deleted, "peregrine_node_read_latency_seconds_count", ""));
         }
     }
 

@@ -13,6 +13,7 @@ import io.peregrine.csi.controller.DataplaneReadiness;
 import io.peregrine.csi.controller.LocalNodeDirectory;
 import io.peregrine.csi.controller.NodeDirectory;
 import io.peregrine.csi.dataplane.DataplaneClient;
+import io.peregrine.csi.dataplane.ReconnectPromptly;
 import io.peregrine.csi.host.BlockDevices;
 import io.peregrine.csi.host.Filesystems;
 import io.peregrine.csi.host.MountTable;
@@ -130,7 +131,8 @@ public final class CsiPlugin implements AutoCloseable {
             channel.shutdown();
             channel.awaitTermination(2, TimeUnit.SECONDS);
         });
-        DataplaneClient dataplane = new DataplaneClient(options.nodeId(), channel, CALL_DEADLINE, COPY_DEADLINE);
+        DataplaneClient dataplane =
+                new DataplaneClient(options.nodeId(), ReconnectPromptly.wrap(channel), CALL_DEADLINE, COPY_DEADLINE);
         return new LocalNodeDirectory(options.nodeId(), dataplane, host.hostNqn());
     }
 

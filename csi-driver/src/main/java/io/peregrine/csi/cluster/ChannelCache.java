@@ -3,6 +3,7 @@ package io.peregrine.csi.cluster;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.peregrine.csi.dataplane.DataplaneClient;
+import io.peregrine.csi.dataplane.ReconnectPromptly;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -55,7 +56,9 @@ public final class ChannelCache implements AutoCloseable {
             return entry.client();
         }
         ManagedChannel channel = channels.open(endpoint);
-        var intercepted = ClientInterceptors.intercept(channel, new TlsFailureInterceptor(node, endpoint, serverName));
+        // a restarted dataplane is reachable by the next call, not after gRPC's reconnect backoff
+        var intercepted = ClientInterceptors.intercept(
+                ReconnectPromptly.wrap(channel), new TlsFailureInterceptor(node, endpoint, serverName));
         Entry fresh = new Entry(
                 endpoint, generation, channel, new DataplaneClient(node, intercepted, deadline, longDeadline));
         byNode.put(node, fresh);

@@ -35,6 +35,11 @@ public final class Exports {
     private final Function<EventExecutor, ReactorCore> cores;
     private final ConcurrentHashMap<UUID, Export> exports = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UUID, Totals> totals = new ConcurrentHashMap<>();
+    /**
+     * The counters of volumes no longer reported ({@link #forget}): kept so node-wide sums only
+     * grow, as Prometheus expects of a counter. Guarded by itself.
+     */
+    private final IoCounters forgotten = new IoCounters();
 
     /** A published volume. */
     public record Export(
@@ -159,13 +164,35 @@ public final class Exports {
     /** The volume is gone (deleted, or its pool unloaded): stop reporting it. */
     public void forget(UUID volume) {
         if (!exports.containsKey(volume)) {
-            totals.remove(volume);
+            retire(totals.remove(volume));
         }
     }
 
     /** The pool was exported or destroyed: stop reporting its volumes. */
     public void forgetPool(String pool) {
-        totals.values().removeIf(t -> t.pool().equals(pool) && !exports.containsKey(t.volume()));
+        for (Totals t : totals.values()) {
+            if (t.pool().equals(pool) && !exports.containsKey(t.volume()) && totals.remove(t.volume(), t)) {
+                retire(t);
+            }
+        }
+    }
+
+    private void retire(Totals t) {
+        if (t == null) {
+            return;
+        }
+        synchronized (forgotten) {
+            synchronized (t.retired()) {
+                t.retired().addTo(forgotten);
+            }
+        }
+    }
+
+    /** Adds the counters of every volume this process forgot (deleted, pool gone) to {@code sum}. */
+    public void addForgottenTo(IoCounters sum) {
+        synchronized (forgotten) {
+            forgotten.addTo(sum);
+        }
     }
 
     /** The volume grew: connected hosts get Namespace Attribute Changed. */

@@ -13,13 +13,11 @@ import io.peregrine.nvme.driver.SmartHealth;
 import io.peregrine.nvmf.core.Controller;
 import io.peregrine.nvmf.core.QueuePair;
 import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
-import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
@@ -39,21 +37,10 @@ public final class NodeCollector implements MultiCollector {
     /** How long a scrape waits for a pool's metadata reactor to report capacity. */
     static final Duration POOL_INFO_WAIT = Duration.ofSeconds(5);
 
-    private static final double[] LATENCY_BOUNDS_SECONDS = latencyBounds();
-
     private final Node node;
 
     public NodeCollector(Node node) {
         this.node = node;
-    }
-
-    private static double[] latencyBounds() {
-        double[] b = new double[IoCounters.BUCKETS];
-        for (int i = 0; i < IoCounters.BOUNDS_NANOS.length; i++) {
-            b[i] = IoCounters.BOUNDS_NANOS[i] / 1e9;
-        }
-        b[IoCounters.BUCKETS - 1] = Double.POSITIVE_INFINITY;
-        return b;
     }
 
     @Override
@@ -91,10 +78,23 @@ public final class NodeCollector implements MultiCollector {
                 .name("peregrine_volume_write_latency_seconds")
                 .help("Write latency from command received to completion, at the target")
                 .unit(Unit.SECONDS);
+        HistogramSnapshot.Builder nodeReadLatency = HistogramSnapshot.builder()
+                .name("peregrine_node_read_latency_seconds")
+                .help("Read latency from command received to completion, at the target, over every volume"
+                        + " this process served")
+                .unit(Unit.SECONDS);
+        HistogramSnapshot.Builder nodeWriteLatency = HistogramSnapshot.builder()
+                .name("peregrine_node_write_latency_seconds")
+                .help("Write latency from command received to completion, at the target, over every volume"
+                        + " this process served")
+                .unit(Unit.SECONDS);
         IoCounters sum = new IoCounters();
+        IoCounters node = new IoCounters();
+        exports.addForgottenTo(node);
         for (Exports.Totals t : exports.totals()) {
             sum.clear();
             exports.addCountersTo(t, sum);
+            sum.addTo(node);
             Labels labels = Labels.of(
                     "pool", t.pool(), "volume", t.name(), "uuid", t.volume().toString());
             readOps.dataPoint(point(labels, sum.get(IoCounters.READ_OPS)));
@@ -105,9 +105,16 @@ public final class NodeCollector implements MultiCollector {
             unmapOps.dataPoint(point(labels, sum.get(IoCounters.UNMAP_OPS)));
             zeroOps.dataPoint(point(labels, sum.get(IoCounters.WRITE_ZEROES_OPS)));
             errors.dataPoint(point(labels, sum.get(IoCounters.ERRORS)));
-            readLatency.dataPoint(histogram(labels, sum, IoCounters.READ_BUCKETS, IoCounters.READ_NANOS));
-            writeLatency.dataPoint(histogram(labels, sum, IoCounters.WRITE_BUCKETS, IoCounters.WRITE_NANOS));
+            readLatency.dataPoint(
+                    LatencyBuckets.VOLUME.point(labels, sum, IoCounters.READ_BUCKETS, IoCounters.READ_NANOS));
+            writeLatency.dataPoint(
+                    LatencyBuckets.VOLUME.point(labels, sum, IoCounters.WRITE_BUCKETS, IoCounters.WRITE_NANOS));
         }
+        // one series each, so it keeps every counted bucket: the node's tail is read from here
+        nodeReadLatency.dataPoint(
+                LatencyBuckets.NODE.point(Labels.EMPTY, node, IoCounters.READ_BUCKETS, IoCounters.READ_NANOS));
+        nodeWriteLatency.dataPoint(
+                LatencyBuckets.NODE.point(Labels.EMPTY, node, IoCounters.WRITE_BUCKETS, IoCounters.WRITE_NANOS));
         out.metricSnapshot(readOps.build())
                 .metricSnapshot(readBytes.build())
                 .metricSnapshot(writeOps.build())
@@ -117,20 +124,9 @@ public final class NodeCollector implements MultiCollector {
                 .metricSnapshot(zeroOps.build())
                 .metricSnapshot(errors.build())
                 .metricSnapshot(readLatency.build())
-                .metricSnapshot(writeLatency.build());
-    }
-
-    private static HistogramDataPointSnapshot histogram(Labels labels, IoCounters c, int base, int nanosSlot) {
-        // ClassicHistogramBuckets takes per-bucket counts; the exposition makes them cumulative
-        long[] counts = new long[IoCounters.BUCKETS];
-        for (int b = 0; b < IoCounters.BUCKETS; b++) {
-            counts[b] = c.bucket(base, b);
-        }
-        return HistogramDataPointSnapshot.builder()
-                .labels(labels)
-                .classicHistogramBuckets(ClassicHistogramBuckets.of(LATENCY_BOUNDS_SECONDS, counts))
-                .sum(c.get(nanosSlot) / 1e9)
-                .build();
+                .metricSnapshot(writeLatency.build())
+                .metricSnapshot(nodeReadLatency.build())
+                .metricSnapshot(nodeWriteLatency.build());
     }
 
     // ------------------------------------------------------------------ pools and devices

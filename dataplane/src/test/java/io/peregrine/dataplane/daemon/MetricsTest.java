@@ -1,15 +1,18 @@
 package io.peregrine.dataplane.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.peregrine.dataplane.api.v1.CreatePoolRequest;
 import io.peregrine.dataplane.api.v1.CreateVolumeRequest;
+import io.peregrine.dataplane.api.v1.DeleteVolumeRequest;
 import io.peregrine.dataplane.api.v1.Export;
 import io.peregrine.dataplane.api.v1.ExportServiceGrpc;
 import io.peregrine.dataplane.api.v1.GetVolumeStatsRequest;
 import io.peregrine.dataplane.api.v1.PoolServiceGrpc;
 import io.peregrine.dataplane.api.v1.PublishVolumeRequest;
+import io.peregrine.dataplane.api.v1.UnpublishVolumeRequest;
 import io.peregrine.dataplane.api.v1.Volume;
 import io.peregrine.dataplane.api.v1.VolumeServiceGrpc;
 import io.peregrine.dataplane.api.v1.VolumeStats;
@@ -127,6 +130,19 @@ class MetricsTest {
                         writes4k + writes16k, value(during, "peregrine_volume_write_latency_seconds_count", labels));
                 assertEquals(reads, value(during, "peregrine_volume_read_latency_seconds_count", labels));
                 assertTrue(value(during, "peregrine_volume_write_latency_seconds_sum", labels) > 0);
+                // per volume: 10 bounds (50 us .. 1 s) and +Inf; the node aggregate keeps all 17
+                assertEquals(11, bucketCount(during, "peregrine_volume_write_latency_seconds_bucket", labels));
+                assertTrue(during.containsKey("peregrine_volume_write_latency_seconds_bucket"
+                        + labels.substring(0, labels.length() - 1) + ",le=\"5.0E-5\"}"));
+                assertEquals(17, bucketCount(during, "peregrine_node_write_latency_seconds_bucket", "{"));
+                assertEquals(
+                        writes4k + writes16k,
+                        value(during, "peregrine_node_write_latency_seconds_bucket", "{le=\"+Inf\"}"));
+                assertEquals(reads, value(during, "peregrine_node_read_latency_seconds_count", ""));
+                assertEquals(
+                        value(during, "peregrine_volume_write_latency_seconds_sum", labels),
+                        value(during, "peregrine_node_write_latency_seconds_sum", ""),
+                        1e-9);
                 assertEquals(0, value(during, "peregrine_target_queue_depth", labels));
             }
             // after the host left, the counters stay (closed channels keep theirs)
@@ -153,6 +169,26 @@ class MetricsTest {
                             after,
                             "peregrine_api_call_duration_seconds_count",
                             "{method=\"ExportService/PublishVolume\"}"));
+
+            // a deleted volume's series go, but the node-wide histograms keep what it did
+            ExportServiceGrpc.newBlockingStub(client.channel)
+                    .unpublishVolume(UnpublishVolumeRequest.newBuilder()
+                            .setVolumeUuid(v.getUuid())
+                            .build());
+            volumes.deleteVolume(
+                    DeleteVolumeRequest.newBuilder().setUuid(v.getUuid()).build());
+            Map<String, Double> deleted = parse(get(daemon, "/metrics", 200));
+            assertFalse(deleted.containsKey("peregrine_volume_write_ops_total" + labels));
+            assertEquals(writes4k + writes16k, value(deleted, "peregrine_node_write_latency_seconds_count", ""));
+            assertEquals(reads, value(deleted, "peregrine_node_read_latency_seconds_count", ""));
         }
+    }
+
+    /** How many {@code le} buckets the series of {@code name} whose labels start like {@code labels} has. */
+    private static long bucketCount(Map<String, Double> samples, String name, String labels) {
+        String prefix = name + labels.substring(0, labels.length() - 1);
+        return samples.keySet().stream()
+                .filter(k -> k.startsWith(prefix) && k.contains("le="))
+                .count();
     }
 }

@@ -902,21 +902,24 @@ public final class BlobStore {
      * Frees became durable: tell the device (advisory; a file gets its holes punched back, an SSD
      * its blocks deallocated), one request per run of adjacent clusters, then make the clusters
      * available. The unmap goes first so it can never land on a cluster someone allocated since.
+     * Completes when every cluster is back in the allocator, so a delete that waits for it reports
+     * the pool's free space already returned.
      */
-    private void released(List<Integer> clusters) {
+    private CompletableFuture<Void> released(List<Integer> clusters) {
         if (!bdev.features().persistent()) {
             for (int c : clusters) {
                 state.alloc.release(c);
             }
-            return;
+            return CompletableFuture.completedFuture(null);
         }
+        List<CompletableFuture<Void>> runs = new ArrayList<>();
         int[] sorted = clusters.stream().mapToInt(Integer::intValue).sorted().toArray();
         int start = 0;
         for (int i = 1; i <= sorted.length; i++) {
             if (i == sorted.length || sorted[i] != sorted[i - 1] + 1) {
                 int from = start;
                 int to = i;
-                mdChannel
+                runs.add(mdChannel
                         .unmapQuietly(
                                 sb.dataOffset() + (long) sorted[from] * sb.clusterSize(),
                                 (long) (to - from) * sb.clusterSize())
@@ -924,10 +927,11 @@ public final class BlobStore {
                             for (int k = from; k < to; k++) {
                                 state.alloc.release(sorted[k]);
                             }
-                        });
+                        }));
                 start = i;
             }
         }
+        return CompletableFuture.allOf(runs.toArray(new CompletableFuture<?>[0]));
     }
 
     private CompletableFuture<Void> freeze(Blob b) {

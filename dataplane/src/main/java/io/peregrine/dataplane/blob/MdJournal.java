@@ -10,7 +10,7 @@ import io.peregrine.dataplane.blob.format.SuperBlock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Makes metadata changes durable, one commit at a time (group commit): records applied since the
@@ -18,8 +18,8 @@ import java.util.function.Consumer;
  *
  * <p>A commit is: flush the device if the batch maps clusters whose data was just written (so a
  * crash can never leave a cluster mapped whose contents are not on disk), write the log pages or
- * the checkpoint, flush again, then complete every waiter and release the clusters the batch
- * freed. The second flush is what makes "acknowledged after a flush" mean "survives a crash".
+ * the checkpoint, flush again, release the clusters the batch freed, then complete every waiter
+ * (so a delete's space is free when it completes). The second flush is what makes "acknowledged after a flush" mean "survives a crash".
  *
  * <p>A checkpoint replaces the log whenever the batch would fill more than half the ring or a
  * caller asks for one; it goes to the slot not holding the newest checkpoint, so a torn
@@ -32,7 +32,7 @@ final class MdJournal {
     private final PoolState state;
     private final MdIo io;
     private final String what;
-    private final Consumer<List<Integer>> release;
+    private final Function<List<Integer>, CompletableFuture<Void>> release;
 
     private long head;
     private long replayStart;
@@ -56,7 +56,7 @@ final class MdJournal {
      * @param head the next LSN to write
      * @param replayStart the replay LSN of the newest durable checkpoint
      * @param generation that checkpoint's generation
-     * @param release makes freed clusters available once their frees are durable
+     * @param release makes freed clusters available once their frees are durable; completes when they are
      */
     MdJournal(
             SuperBlock sb,
@@ -65,7 +65,7 @@ final class MdJournal {
             long head,
             long replayStart,
             long generation,
-            Consumer<List<Integer>> release) {
+            Function<List<Integer>, CompletableFuture<Void>> release) {
         this.sb = sb;
         this.state = state;
         this.io = io;
@@ -210,13 +210,16 @@ final class MdJournal {
             } else {
                 head += pages;
             }
-            if (!batchFrees.isEmpty()) {
-                release.accept(batchFrees);
-            }
+            // waiters hear of the commit once its freed clusters are back in the allocator: a
+            // deleted volume's space is free when the delete completes, not a moment later
+            CompletableFuture<Void> released =
+                    batchFrees.isEmpty() ? CompletableFuture.completedFuture(null) : release.apply(batchFrees);
             dirty = pendingRecords > 0 || !waiters.isEmpty();
-            for (CompletableFuture<Void> w : batchWaiters) {
-                w.complete(null);
-            }
+            released.whenComplete((rv, re) -> {
+                for (CompletableFuture<Void> w : batchWaiters) {
+                    w.complete(null);
+                }
+            });
             if (recordCount > 0 && head - replayStart > sb.logPages() / 4 && waiters.isEmpty()) {
                 // fold the log into a checkpoint while the ring has room, not when a caller waits
                 checkpoint(false);

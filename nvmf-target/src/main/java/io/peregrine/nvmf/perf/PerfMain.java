@@ -32,8 +32,8 @@ public final class PerfMain {
 
     public static void main(String[] args) throws Exception {
         NettyDefaults.forDataPath();
-        if (java.util.Arrays.asList(args).contains("-h")
-                || java.util.Arrays.asList(args).contains("--help")) {
+        List<String> words = List.of(args);
+        if (words.contains("-h") || words.contains("--help")) {
             System.out.print(PerfOptions.USAGE);
             return;
         }

@@ -54,12 +54,6 @@ public final class TargetMain {
         try {
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
-            // --help wins over whatever else the command line lacks
-            if (java.util.Arrays.asList(args).contains("-h")
-                    || java.util.Arrays.asList(args).contains("--help")) {
-                System.out.print(USAGE);
-                return;
-            }
             System.err.println("nvmf-target: " + e.getMessage());
             System.err.print(USAGE);
             System.exit(2);
@@ -169,6 +163,9 @@ public final class TargetMain {
                     case "--spin-us" -> o.spinMicros = Long.parseLong(value(args, ++i, arg));
                     default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
                 }
+            }
+            if (o.help) {
+                return o; // --help asks for nothing else: the checks below would only stand in its way
             }
             if (o.size % o.blockSize != 0) {
                 throw new IllegalArgumentException("the size must be a multiple of the block size " + o.blockSize);
